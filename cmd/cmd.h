@@ -1,0 +1,43 @@
+/* What every subcommand shares: its table entry and the common helpers. */
+#ifndef CMD_H
+#define CMD_H
+
+#include <getopt.h>
+
+#include "pipc.h"
+
+struct cmd {
+	const char		*name;
+	int			(*fn)(int, char **);
+	const char		*synopsis;	/* after "pipc NAME " */
+	const char		*help;		/* one line per option */
+	const char		*shortopts;
+	const struct option	*longopts;
+};
+
+extern const struct cmd cmd_atomics, cmd_create, cmd_gc, cmd_lock, cmd_ls,
+    cmd_map, cmd_recv, cmd_rm, cmd_send, cmd_unlock;
+
+/* Long options every subcommand that touches objects accepts. */
+enum { OPT_SHM_DIR = 0x100, OPT_MQUEUE_DIR, OPT_COMMON_LAST };
+#define COMMON_LONGOPTS \
+	{ "shm-dir",	required_argument, NULL, OPT_SHM_DIR }, \
+	{ "mqueue-dir",	required_argument, NULL, OPT_MQUEUE_DIR }, \
+	{ "help",	no_argument,	   NULL, 'h' }
+#define COMMON_HELP \
+	"      --shm-dir DIR     shared memory and semaphores (/dev/shm)\n" \
+	"      --mqueue-dir DIR  message queues (/dev/mqueue)\n" \
+	"  -h, --help            show this help\n"
+
+extern struct pipc_dirs dirs;
+
+void	usage(const struct cmd *) __attribute__((noreturn));
+void	help(const struct cmd *) __attribute__((noreturn));
+int	common_option(const struct cmd *, int, const char *);
+int	finish_stdout(int);
+
+/* ls.c, for __complete */
+int	ls_complete_columns(void);
+int	ls_complete_objects(const char *);
+
+#endif

@@ -1,0 +1,56 @@
+/* Helpers every subcommand shares: usage, common options, stdout errors. */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+struct pipc_dirs dirs;
+
+void
+usage(const struct cmd *c)
+{
+	fprintf(stderr, "usage: pipc %s %s\n", c->name, c->synopsis);
+	fprintf(stderr, "Try 'pipc %s -h' for more information.\n", c->name);
+	exit(2);
+}
+
+void
+help(const struct cmd *c)
+{
+	printf("usage: pipc %s %s\n\n%s", c->name, c->synopsis, c->help);
+	exit(finish_stdout(0));
+}
+
+/* Handle an option that means the same in every subcommand. */
+int
+common_option(const struct cmd *c, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_SHM_DIR:
+		dirs.shm = arg;
+		return 1;
+	case OPT_MQUEUE_DIR:
+		dirs.mq = arg;
+		return 1;
+	case 'h':
+		help(c);
+	default:
+		usage(c);
+	}
+}
+
+/* A write error on stdout is a failure, except a closed pipe. */
+int
+finish_stdout(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno == EPIPE)
+			return status;
+		warn("write error on standard output");
+		return status ? status : 1;
+	}
+	return status;
+}

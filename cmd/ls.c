@@ -1,0 +1,607 @@
+/* ls: list POSIX IPC objects, their holders and their state. */
+#include <err.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <grp.h>
+#include <libutil.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+enum col {
+	C_TYPE, C_NAME, C_PATH, C_SIZE, C_OWNER, C_UID, C_GROUP, C_GID,
+	C_MODE, C_MTIME, C_INODE, C_HOLDERS, C_PIDS, C_STATE, C_VALUE,
+	C_WAITERS, C_MSGS, C_MAXMSG, C_MSGSIZE, C_QSIZE, C_NOTIFY, C_NCOLS
+};
+
+/* One table drives -o, -H, the help text and the completions. */
+static const struct column {
+	const char	*name;
+	int		 right;		/* numbers are right-aligned */
+	int		 holders;	/* needs the /proc scan */
+	const char	*help;
+} columns[C_NCOLS] = {
+	[C_TYPE]	= { "TYPE", 0, 0, "kind: shm, sem or mq" },
+	[C_NAME]	= { "NAME", 0, 0, "name, as given to *_open" },
+	[C_PATH]	= { "PATH", 0, 0, "file of the object" },
+	[C_SIZE]	= { "SIZE", 1, 0, "size in bytes (human unless -b)" },
+	[C_OWNER]	= { "OWNER", 0, 0, "owning user" },
+	[C_UID]		= { "UID", 1, 0, "owning user ID" },
+	[C_GROUP]	= { "GROUP", 0, 0, "owning group" },
+	[C_GID]		= { "GID", 1, 0, "owning group ID" },
+	[C_MODE]	= { "MODE", 0, 0, "permissions, octal" },
+	[C_MTIME]	= { "MTIME", 0, 0, "last change of contents" },
+	[C_INODE]	= { "INODE", 1, 0, "inode number" },
+	[C_HOLDERS]	= { "HOLDERS", 1, 1, "number of processes holding it" },
+	[C_PIDS]	= { "PIDS", 0, 1, "holders as PID(command)" },
+	[C_STATE]	= { "STATE", 0, 1, "in-use, orphan, stale-lock, corrupt, "
+			    "foreign or unknown" },
+	[C_VALUE]	= { "VALUE", 1, 0, "semaphore value" },
+	[C_WAITERS]	= { "WAITERS", 1, 0, "semaphore waiters" },
+	[C_MSGS]	= { "MSGS", 1, 0, "messages in the queue" },
+	[C_MAXMSG]	= { "MAXMSG", 1, 0, "queue capacity in messages" },
+	[C_MSGSIZE]	= { "MSGSIZE", 1, 0, "largest message in bytes" },
+	[C_QSIZE]	= { "QSIZE", 1, 0, "bytes of messages queued" },
+	[C_NOTIFY]	= { "NOTIFY", 1, 0, "PID registered for notification" },
+};
+
+static const enum col defaults[] = {
+	C_TYPE, C_NAME, C_SIZE, C_OWNER, C_MODE, C_HOLDERS, C_STATE, C_VALUE,
+	C_MSGS
+};
+
+enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE };
+
+static const struct option longopts[] = {
+	{ "bytes",	  no_argument,	     NULL, 'b' },
+	{ "list-columns", no_argument,	     NULL, 'H' },
+	{ "json",	  no_argument,	     NULL, 'J' },
+	{ "noheadings",	  no_argument,	     NULL, 'n' },
+	{ "output",	  required_argument, NULL, 'o' },
+	{ "pids",	  no_argument,	     NULL, 'p' },
+	{ "raw",	  no_argument,	     NULL, 'r' },
+	{ "type",	  required_argument, NULL, 't' },
+	{ "null",	  no_argument,	     NULL, '0' },
+	{ "orphans",	  no_argument,	     NULL, OPT_ORPHANS },
+	{ "stale",	  no_argument,	     NULL, OPT_STALE },
+	COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static int ls_main(int, char **);
+
+const struct cmd cmd_ls = {
+	"ls", ls_main,
+	"[-bJnpr0] [-t TYPE]... [-o [+]LIST] [--orphans] [--stale] "
+	"[PATTERN...]",
+	"  -t, --type TYPE       only shm, sem or mq objects (repeatable)\n"
+	"  -p, --pids            add the PIDS column: who holds each object\n"
+	"      --orphans         only objects nobody holds\n"
+	"      --stale           only stale locks\n"
+	"  -o, --output LIST     these columns; +LIST adds to the default\n"
+	"  -H, --list-columns    list the columns and exit\n"
+	"  -b, --bytes           sizes in bytes\n"
+	"  -J, --json            JSON, every field\n"
+	"  -n, --noheadings      no heading line\n"
+	"  -r, --raw             no alignment, spaces escaped\n"
+	"  -0, --null            only names, each ended by NUL\n"
+	COMMON_HELP,
+	"bHJno:prt:0h", longopts
+};
+
+struct opts {
+	enum col	 cols[C_NCOLS * 2];
+	size_t		 ncols;
+	int		 bytes, json, noheadings, raw, null, orphans, stale;
+};
+
+/* Small caches: a listing has thousands of objects but few owners. */
+static const char *
+user_name(uid_t uid)
+{
+	static struct { uid_t id; char *name; } cache[16];
+	static size_t n;
+	struct passwd *pw;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cache[i].id == uid)
+			return cache[i].name;
+	pw = getpwuid(uid);
+	if (n == sizeof(cache) / sizeof(cache[0]))
+		return pw != NULL ? pw->pw_name : NULL;
+	cache[n].id = uid;
+	cache[n].name = pw != NULL ? strdup(pw->pw_name) : NULL;
+	return cache[n++].name;
+}
+
+static const char *
+group_name(gid_t gid)
+{
+	static struct { gid_t id; char *name; } cache[16];
+	static size_t n;
+	struct group *gr;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cache[i].id == gid)
+			return cache[i].name;
+	gr = getgrgid(gid);
+	if (n == sizeof(cache) / sizeof(cache[0]))
+		return gr != NULL ? gr->gr_name : NULL;
+	cache[n].id = gid;
+	cache[n].name = gr != NULL ? strdup(gr->gr_name) : NULL;
+	return cache[n++].name;
+}
+
+static int
+parse_columns(struct opts *op, const char *list)
+{
+	char *copy, *s, *tok;
+	size_t i;
+
+	op->ncols = 0;
+	if (*list == '+') {
+		list++;
+		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+			op->cols[op->ncols++] = defaults[i];
+	}
+	if ((copy = strdup(list)) == NULL)
+		err(1, NULL);
+	for (s = copy; (tok = strsep(&s, ",")) != NULL; ) {
+		for (i = 0; i < C_NCOLS; i++)
+			if (strcasecmp(tok, columns[i].name) == 0)
+				break;
+		if (i == C_NCOLS) {
+			warnx("unknown column '%s'; 'pipc ls -H' lists them",
+			    tok);
+			free(copy);
+			return -1;
+		}
+		if (op->ncols == sizeof(op->cols) / sizeof(op->cols[0])) {
+			warnx("too many columns");
+			free(copy);
+			return -1;
+		}
+		op->cols[op->ncols++] = (enum col)i;
+	}
+	free(copy);
+	return 0;
+}
+
+static const char *
+cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
+    const struct opts *op, char *buf, size_t size)
+{
+	char tmp[64];
+	const char *s;
+	size_t n, i;
+	struct tm tm;
+
+	switch (c) {
+	case C_TYPE:
+		return pipc_type_name(o->type);
+	case C_NAME:
+		buf[0] = '/';
+		pipc_escape_text(buf + 1, size - 1, o->name,
+		    op->raw ? PIPC_ESC_SPACE : 0);
+		return buf;
+	case C_PATH:
+		n = (size_t)snprintf(buf, size, "%s/",
+		    pipc_dir_of(&dirs, o->type));
+		if (n < size)
+			pipc_escape_text(buf + n, size - n, o->file,
+			    op->raw ? PIPC_ESC_SPACE : 0);
+		return buf;
+	case C_SIZE:
+		if (op->bytes || humanize_number(buf, 5, o->st.st_size, "",
+		    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
+			snprintf(buf, size, "%lld", (long long)o->st.st_size);
+		return buf;
+	case C_OWNER:
+		if ((s = user_name(o->st.st_uid)) != NULL)
+			return s;
+		/* FALLTHROUGH */
+	case C_UID:
+		snprintf(buf, size, "%u", (unsigned)o->st.st_uid);
+		return buf;
+	case C_GROUP:
+		if ((s = group_name(o->st.st_gid)) != NULL)
+			return s;
+		/* FALLTHROUGH */
+	case C_GID:
+		snprintf(buf, size, "%u", (unsigned)o->st.st_gid);
+		return buf;
+	case C_MODE:
+		snprintf(buf, size, "%04o", (unsigned)o->st.st_mode & 07777);
+		return buf;
+	case C_MTIME:
+		localtime_r(&o->st.st_mtime, &tm);
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+		return buf;
+	case C_INODE:
+		snprintf(buf, size, "%llu", (unsigned long long)o->st.st_ino);
+		return buf;
+	case C_HOLDERS:
+		if (o->nhold == 0 && o->state == PIPC_UNKNOWN)
+			return "?";
+		snprintf(buf, size, "%u", o->nhold);
+		return buf;
+	case C_PIDS:
+		if (o->nhold == 0)
+			return "-";
+		for (n = 0, i = 0; i < o->nhold && n < size; i++) {
+			pipc_escape_text(tmp, sizeof(tmp),
+			    l->procs[o->hold[i]].comm,
+			    op->raw ? PIPC_ESC_SPACE : 0);
+			n += (size_t)snprintf(buf + n, size - n, "%s%d(%s)",
+			    i ? "," : "", (int)l->procs[o->hold[i]].pid, tmp);
+		}
+		return buf;
+	case C_STATE:
+		return pipc_state_name(o->state);
+	case C_VALUE:
+	case C_WAITERS:
+		if (o->type != PIPC_SEM || o->foreign)
+			return "-";
+		if (!o->facts)
+			return "?";
+		snprintf(buf, size, "%u", c == C_VALUE ? o->value : o->waiters);
+		return buf;
+	case C_MSGS:
+	case C_MAXMSG:
+	case C_MSGSIZE:
+		if (o->type != PIPC_MQ || o->foreign)
+			return "-";
+		if (!o->attrs)
+			return "?";
+		snprintf(buf, size, "%ld", c == C_MSGS ? o->msgs :
+		    c == C_MAXMSG ? o->maxmsg : o->msgsize);
+		return buf;
+	case C_QSIZE:
+	case C_NOTIFY:
+		if (o->type != PIPC_MQ || o->foreign)
+			return "-";
+		if (!o->facts)
+			return "?";
+		snprintf(buf, size, "%ld",
+		    c == C_QSIZE ? o->qsize : (long)o->notify_pid);
+		return buf;
+	case C_NCOLS:
+		break;
+	}
+	return "";
+}
+
+/* Terminal cells count code points, not bytes. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static void
+print_table(const struct pipc_list *l, const struct opts *op,
+    const char *show)
+{
+	size_t w[C_NCOLS * 2] = { 0 }, i, j, pad;
+	char buf[4096];
+	const char *s;
+
+	if (!op->raw) {
+		for (j = 0; j < op->ncols && !op->noheadings; j++)
+			w[j] = strlen(columns[op->cols[j]].name);
+		for (i = 0; i < l->n; i++)
+			for (j = 0; show[i] && j < op->ncols; j++) {
+				s = cell(op->cols[j], l, &l->v[i], op, buf,
+				    sizeof(buf));
+				if (width(s) > w[j])
+					w[j] = width(s);
+			}
+	}
+	for (i = op->noheadings ? 0 : (size_t)-1; i == (size_t)-1 || i < l->n;
+	    i++) {
+		if (i != (size_t)-1 && !show[i])
+			continue;
+		for (j = 0; j < op->ncols; j++) {
+			s = i == (size_t)-1 ? columns[op->cols[j]].name :
+			    cell(op->cols[j], l, &l->v[i], op, buf, sizeof(buf));
+			pad = op->raw ? 0 : w[j] - width(s);
+			if (j > 0)
+				putchar(' ');
+			if (columns[op->cols[j]].right)
+				printf("%*s", (int)pad, "");
+			fputs(s, stdout);
+			if (!columns[op->cols[j]].right && j + 1 < op->ncols)
+				printf("%*s", (int)pad, "");
+		}
+		putchar('\n');
+	}
+}
+
+static void
+json_str(const char *key, const char *s)
+{
+	char buf[4096];
+
+	if (s == NULL) {
+		printf(",\"%s\":null", key);
+		return;
+	}
+	pipc_escape_json(buf, sizeof(buf), s);
+	printf(",\"%s\":\"%s\"", key, buf);
+}
+
+static void
+json_num(const char *key, long long v, int known)
+{
+	if (known)
+		printf(",\"%s\":%lld", key, v);
+	else
+		printf(",\"%s\":null", key);
+}
+
+static void
+print_json(const struct pipc_list *l, const char *show)
+{
+	const struct pipc_obj *o;
+	const char *sep = "";
+	char buf[4096];
+	size_t i, j;
+
+	printf("{\"objects\":[");
+	for (i = 0; i < l->n; i++) {
+		if (!show[i])
+			continue;
+		o = &l->v[i];
+		pipc_escape_json(buf, sizeof(buf), o->name);
+		printf("%s\n{\"type\":\"%s\",\"name\":\"/%s\"", sep,
+		    pipc_type_name(o->type), buf);
+		sep = ",";
+		pipc_escape_json(buf, sizeof(buf), pipc_dir_of(&dirs, o->type));
+		printf(",\"path\":\"%s/", buf);
+		pipc_escape_json(buf, sizeof(buf), o->file);
+		printf("%s\"", buf);
+		json_num("size", o->st.st_size, 1);
+		json_num("uid", o->st.st_uid, 1);
+		json_str("user", user_name(o->st.st_uid));
+		json_num("gid", o->st.st_gid, 1);
+		json_str("group", group_name(o->st.st_gid));
+		printf(",\"mode\":\"%04o\"", (unsigned)o->st.st_mode & 07777);
+		json_num("mtime", o->st.st_mtime, 1);
+		json_num("inode", (long long)o->st.st_ino, 1);
+		printf(",\"holders\":[");
+		for (j = 0; j < o->nhold; j++) {
+			printf("%s{\"pid\":%d", j ? "," : "",
+			    (int)l->procs[o->hold[j]].pid);
+			json_str("comm", l->procs[o->hold[j]].comm);
+			putchar('}');
+		}
+		printf("],\"state\":\"%s\"", pipc_state_name(o->state));
+		if (o->type == PIPC_SEM) {
+			json_num("value", o->value, o->facts);
+			json_num("waiters", o->waiters, o->facts);
+			printf(",\"temp\":%s", o->temp ? "true" : "false");
+		} else if (o->type == PIPC_MQ) {
+			json_num("msgs", o->msgs, o->attrs);
+			json_num("maxmsg", o->maxmsg, o->attrs);
+			json_num("msgsize", o->msgsize, o->attrs);
+			json_num("qsize", o->qsize, o->facts);
+			json_num("notify_pid", o->notify_pid, o->facts);
+		}
+		putchar('}');
+	}
+	printf("\n]}\n");
+}
+
+static void
+list_columns(void)
+{
+	size_t i;
+
+	for (i = 0; i < C_NCOLS; i++)
+		printf("%-8s %s\n", columns[i].name, columns[i].help);
+}
+
+/*
+ * Which objects to show: the kinds asked for, matching a PATTERN if any
+ * (each may carry a kind prefix), passing --orphans/--stale. Returns how
+ * many PATTERNs matched nothing.
+ */
+static int
+select_objects(const struct pipc_list *l, const struct opts *op,
+    int argc, char **argv, char *show)
+{
+	unsigned mask;
+	const char *pat;
+	char *hit;
+	size_t i;
+	int a, bad = 0;
+
+	if ((hit = calloc(argc + 1, 1)) == NULL)
+		err(1, NULL);
+	for (i = 0; i < l->n; i++) {
+		const struct pipc_obj *o = &l->v[i];
+
+		show[i] = argc == 0;
+		for (a = 0; a < argc; a++) {
+			mask = PIPC_ALL_TYPES;
+			pipc_name_split(argv[a], &mask, &pat);
+			if (*pat == '/')
+				pat++;
+			if ((mask & PIPC_TYPE_BIT(o->type)) &&
+			    fnmatch(pat, o->name, 0) == 0)
+				show[i] = hit[a] = 1;
+		}
+		if ((op->orphans && o->state != PIPC_ORPHAN &&
+		    o->state != PIPC_STALE_LOCK) ||
+		    (op->stale && o->state != PIPC_STALE_LOCK))
+			show[i] = 0;
+	}
+	for (a = 0; a < argc; a++)
+		if (!hit[a]) {
+			warnx("%s: no such object", argv[a]);
+			bad++;
+		}
+	free(hit);
+	return bad;
+}
+
+/* Say why objects are unknown, once, and only where some are. */
+static void
+warn_unread(const struct pipc_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].state == PIPC_UNKNOWN)
+			break;
+	if (i == l->n)
+		return;
+	if (l->nunread == 0)
+		warnx("/proc hides other users' processes (hidepid): objects "
+		    "nobody is seen to hold are 'unknown'");
+	else
+		warnx("%zu process%s (PID %d%s) could not be read: objects "
+		    "nobody is seen to hold are 'unknown'%s", l->nunread,
+		    l->nunread > 1 ? "es" : "", (int)l->unread_pid,
+		    l->nunread > 1 ? ", ..." : "",
+		    geteuid() != 0 ? "; run as root to see every holder" : "");
+}
+
+static int
+ls_main(int argc, char **argv)
+{
+	struct pipc_list l;
+	struct opts op;
+	unsigned types = 0, mask;
+	enum pipc_type t;
+	char *show;
+	size_t i;
+	int ch, rv = 0, holders, a;
+
+	memset(&op, 0, sizeof(op));
+	memcpy(op.cols, defaults, sizeof(defaults));
+	op.ncols = sizeof(defaults) / sizeof(defaults[0]);
+	while ((ch = getopt_long(argc, argv, cmd_ls.shortopts, longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b': op.bytes = 1; break;
+		case 'H': list_columns(); return 0;
+		case 'J': op.json = 1; break;
+		case 'n': op.noheadings = 1; break;
+		case 'o':
+			if (parse_columns(&op, optarg) == -1)
+				return 2;
+			break;
+		case 'p':
+			op.cols[op.ncols++] = C_PIDS;
+			break;
+		case 'r': op.raw = 1; break;
+		case 't':
+			if (pipc_type_parse(optarg, &t) == -1) {
+				warnx("unknown type '%s': use shm, sem or mq",
+				    optarg);
+				return 2;
+			}
+			types |= PIPC_TYPE_BIT(t);
+			break;
+		case '0': op.null = 1; break;
+		case OPT_ORPHANS: op.orphans = 1; break;
+		case OPT_STALE: op.stale = 1; break;
+		default:
+			common_option(&cmd_ls, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (types == 0)
+		types = PIPC_ALL_TYPES;
+	/* A PATTERN's kind prefix may widen what must be read. */
+	for (a = 0, mask = 0; a < argc; a++) {
+		unsigned m = 0;
+
+		pipc_name_split(argv[a], &m, &(const char *){ NULL });
+		mask |= m ? m : types;
+	}
+	if (argc > 0)
+		types &= mask ? mask : types;
+
+	if (pipc_scan(&l, &dirs, types) == -1) {
+		warn("%s", l.scan_errno && (types & ~PIPC_TYPE_BIT(PIPC_MQ)) ?
+		    dirs.shm : dirs.mq);
+		rv = 1;
+	}
+	if (l.mq_missing && (types & PIPC_TYPE_BIT(PIPC_MQ))) {
+		warnx("%s is not an mqueue filesystem: queues not listed "
+		    "(mount -t mqueue none %s)", dirs.mq, dirs.mq);
+		if (types == PIPC_TYPE_BIT(PIPC_MQ))
+			rv = 1;
+	}
+	holders = op.json || op.orphans || op.stale;
+	for (i = 0; i < op.ncols && !op.null; i++)
+		holders |= columns[op.cols[i]].holders;
+	if (holders) {
+		if (pipc_holders(&l) == -1) {
+			warn("/proc");
+			l.incomplete = 1;
+			rv = 1;
+		}
+		pipc_classify(&l);
+		warn_unread(&l);
+	}
+	pipc_list_sort(&l);
+	if ((show = malloc(l.n + 1)) == NULL)
+		err(1, NULL);
+	if (select_objects(&l, &op, argc, argv, show) > 0)
+		rv = 1;
+	if (op.null) {
+		for (i = 0; i < l.n; i++)
+			if (show[i])
+				printf("/%s%c", l.v[i].name, '\0');
+	} else if (op.json)
+		print_json(&l, show);
+	else
+		print_table(&l, &op, show);
+	free(show);
+	pipc_list_free(&l);
+	return rv;
+}
+
+int
+ls_complete_columns(void)
+{
+	size_t i;
+
+	for (i = 0; i < C_NCOLS; i++)
+		printf("%s\n", columns[i].name);
+	return 0;
+}
+
+int
+ls_complete_objects(const char *type)
+{
+	struct pipc_list l;
+	enum pipc_type t;
+	size_t i;
+
+	if (type != NULL && pipc_type_parse(type, &t) == -1)
+		return 2;
+	pipc_scan(&l, &dirs, type != NULL ? PIPC_TYPE_BIT(t) : PIPC_ALL_TYPES);
+	pipc_list_sort(&l);
+	for (i = 0; i < l.n; i++)
+		if (!l.v[i].foreign && strpbrk(l.v[i].name, "\n\t ") == NULL)
+			printf("/%s\n", l.v[i].name);
+	pipc_list_free(&l);
+	return 0;
+}

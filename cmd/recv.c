@@ -1,0 +1,22 @@
+/* recv: not built yet (placeholder while its issue is in progress). */
+#include <err.h>
+
+#include "cmd.h"
+
+static int
+recv_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	warnx("recv: not implemented yet");
+	return 1;
+}
+
+static const struct option longopts[] = {
+	COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd cmd_recv = {
+	"recv", recv_main, "", "", "h", longopts
+};

@@ -1,0 +1,126 @@
+/* Escaping of object names for terminals and for JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pipc.h"
+
+/*
+ * Length of the valid UTF-8 sequence at s, or 0 where s holds a byte that
+ * does not start one (overlong forms, surrogates, past U+10FFFF).
+ */
+size_t
+pipc_utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
+}
+
+static size_t
+put(char *out, size_t size, size_t len, const char *s, size_t n)
+{
+	if (len < size)
+		memcpy(out + len, s, len + n < size ? n : size - len);
+	return len + n;
+}
+
+static size_t
+terminate(char *out, size_t size, size_t len)
+{
+	if (size > 0)
+		out[len < size ? len : size - 1] = '\0';
+	return len;
+}
+
+/*
+ * For a terminal: control bytes (C0, DEL and the C1 range, which terminals
+ * also obey), backslash and invalid UTF-8 become \xHH, so no escape sequence
+ * ever reaches the screen and the text still tells every byte apart.
+ */
+size_t
+pipc_escape_text(char *out, size_t size, const char *in, int flags)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t len = 0, n, i;
+	char hex[5];
+
+	while (*s != '\0') {
+		n = pipc_utf8_len(s);
+		if (n == 1 && *s >= 0x20 && *s < 0x7f && *s != '\\' &&
+		    !(*s == ' ' && (flags & PIPC_ESC_SPACE))) {
+			len = put(out, size, len, (const char *)s, 1);
+		} else if (n > 1 && !(s[0] == 0xc2 && s[1] < 0xa0)) {
+			len = put(out, size, len, (const char *)s, n);
+		} else {
+			if (n == 0)
+				n = 1;
+			for (i = 0; i < n; i++) {
+				snprintf(hex, sizeof(hex), "\\x%02x", s[i]);
+				len = put(out, size, len, hex, 4);
+			}
+		}
+		s += n;
+	}
+	return terminate(out, size, len);
+}
+
+/*
+ * For JSON: the usual escapes; a byte that is not valid UTF-8 becomes the
+ * lone surrogate \udcHH (as Python's surrogateescape does), so the text stays
+ * valid JSON and the original bytes can still be recovered.
+ */
+size_t
+pipc_escape_json(char *out, size_t size, const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t len = 0, n;
+	char buf[8];
+
+	while (*s != '\0') {
+		n = pipc_utf8_len(s);
+		if (n == 0) {
+			snprintf(buf, sizeof(buf), "\\udc%02x", *s);
+			len = put(out, size, len, buf, 6);
+			n = 1;
+		} else if (*s == '"' || *s == '\\') {
+			buf[0] = '\\';
+			buf[1] = (char)*s;
+			len = put(out, size, len, buf, 2);
+		} else if (*s == '\n') {
+			len = put(out, size, len, "\\n", 2);
+		} else if (*s == '\t') {
+			len = put(out, size, len, "\\t", 2);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			snprintf(buf, sizeof(buf), "\\u%04x", *s);
+			len = put(out, size, len, buf, 6);
+		} else
+			len = put(out, size, len, (const char *)s, n);
+		s += n;
+	}
+	return terminate(out, size, len);
+}

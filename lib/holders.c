@@ -1,0 +1,430 @@
+/*
+ * Who holds what: one pass over /proc/PID/maps and /proc/PID/fd, matched to
+ * the objects by (st_dev, st_ino), never by path.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "pipc.h"
+
+struct index {
+	uint32_t	*slot;		/* object index + 1; 0 is empty */
+	size_t		 mask;
+	dev_t		 devs[8];	/* the devices objects live on */
+	size_t		 ndevs;
+	const struct pipc_list *l;
+};
+
+struct pair {
+	uint32_t	 obj, proc;
+};
+
+struct scan {
+	struct index	 ix;
+	struct pair	*pairs;
+	size_t		 npairs, cap;
+	char		*buf;
+	size_t		 bufsize;
+	int		 partial;	/* some fd directory was unreadable */
+};
+
+static size_t
+hash(dev_t dev, ino_t ino)
+{
+	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ull ^ (uint64_t)dev;
+
+	return (size_t)(h ^ h >> 29);
+}
+
+static int
+index_build(struct index *ix, const struct pipc_list *l)
+{
+	size_t i, j, size = 16;
+
+	while (size < l->n * 2)
+		size *= 2;
+	if ((ix->slot = calloc(size, sizeof(*ix->slot))) == NULL)
+		return -1;
+	ix->mask = size - 1;
+	ix->l = l;
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].foreign)
+			continue;
+		for (j = 0; j < ix->ndevs; j++)
+			if (ix->devs[j] == l->v[i].st.st_dev)
+				break;
+		if (j == ix->ndevs && j < sizeof(ix->devs) / sizeof(ix->devs[0]))
+			ix->devs[ix->ndevs++] = l->v[i].st.st_dev;
+		j = hash(l->v[i].st.st_dev, l->v[i].st.st_ino) & ix->mask;
+		while (ix->slot[j] != 0)
+			j = (j + 1) & ix->mask;
+		ix->slot[j] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static long
+index_find(const struct index *ix, dev_t dev, ino_t ino)
+{
+	const struct pipc_obj *o;
+	size_t i, j;
+
+	for (i = 0; i < ix->ndevs; i++)
+		if (ix->devs[i] == dev)
+			break;
+	if (i == ix->ndevs || ino == 0)
+		return -1;
+	for (j = hash(dev, ino) & ix->mask; ix->slot[j] != 0;
+	    j = (j + 1) & ix->mask) {
+		o = &ix->l->v[ix->slot[j] - 1];
+		if (o->st.st_ino == ino && o->st.st_dev == dev)
+			return (long)ix->slot[j] - 1;
+	}
+	return -1;
+}
+
+static int
+pair_add(struct scan *s, long obj, uint32_t proc)
+{
+	struct pair *p;
+	size_t cap;
+
+	if (s->npairs == s->cap) {
+		cap = s->cap ? s->cap * 2 : 64;
+		if ((p = reallocarray(s->pairs, cap, sizeof(*p))) == NULL)
+			return -1;
+		s->pairs = p;
+		s->cap = cap;
+	}
+	s->pairs[s->npairs].obj = (uint32_t)obj;
+	s->pairs[s->npairs++].proc = proc;
+	return 0;
+}
+
+static uint64_t
+hex(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int d;
+
+	for (; p < end; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else
+			break;
+		v = v << 4 | (uint64_t)d;
+	}
+	*pp = p;
+	return v;
+}
+
+/*
+ * Parse one line of /proc/PID/maps, "ADDR PERMS OFFSET MAJ:MIN INODE PATH",
+ * from p up to end. Returns where the next line starts, or NULL when the
+ * line is not of that form.
+ */
+const char *
+pipc_maps_line(const char *p, const char *end, dev_t *dev, ino_t *ino)
+{
+	unsigned long long major, minor, inode = 0;
+	const char *nl;
+	int field;
+
+	if ((nl = memchr(p, '\n', end - p)) == NULL)
+		nl = end;
+	for (field = 0; field < 3; field++) {
+		while (p < nl && *p != ' ')
+			p++;
+		while (p < nl && *p == ' ')
+			p++;
+	}
+	major = hex(&p, nl);
+	if (p >= nl || *p++ != ':')
+		return NULL;
+	minor = hex(&p, nl);
+	if (p >= nl || *p++ != ' ' || p >= nl || *p < '0' || *p > '9')
+		return NULL;
+	for (; p < nl && *p >= '0' && *p <= '9'; p++) {
+		if (inode > (~0ull - 9) / 10)
+			return NULL;
+		inode = inode * 10 + (unsigned)(*p - '0');
+	}
+	if (major > 0xfffff || minor > 0xfffff)
+		return NULL;
+	*dev = makedev(major, minor);
+	*ino = (ino_t)inode;
+	return nl < end ? nl + 1 : end;
+}
+
+/* Read a whole /proc file; -1 with errno when it cannot be read. */
+static ssize_t
+slurp(struct scan *s, int dfd, const char *path)
+{
+	size_t len = 0;
+	ssize_t n;
+	char *b;
+	int fd;
+
+	if ((fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	for (;;) {
+		if (s->bufsize - len < 4096) {
+			if ((b = realloc(s->buf, s->bufsize * 2)) == NULL) {
+				close(fd);
+				return -1;
+			}
+			s->buf = b;
+			s->bufsize *= 2;
+		}
+		if ((n = read(fd, s->buf + len, s->bufsize - len)) <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	return n == -1 ? -1 : (ssize_t)len;
+}
+
+/*
+ * Every object a process maps or holds open becomes a pair. Returns 1 when
+ * its open files could not be seen, -1 when not even its maps could.
+ */
+static int
+scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
+{
+	const char *p, *end;
+	struct dirent *de;
+	struct statx stx;
+	char path[NAME_MAX + 8];
+	ssize_t n;
+	dev_t dev;
+	ino_t ino;
+	long obj;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/maps", pid);
+	if ((n = slurp(s, procfd, path)) == -1)
+		return -1;
+	/* No memory map: a kernel thread or a zombie, which hold no files. */
+	if (n == 0)
+		return 0;
+	for (p = s->buf, end = s->buf + n; p != NULL && p < end; )
+		if ((p = pipc_maps_line(p, end, &dev, &ino)) != NULL &&
+		    (obj = index_find(&s->ix, dev, ino)) != -1 &&
+		    pair_add(s, obj, proc) == -1)
+			return -1;
+
+	snprintf(path, sizeof(path), "%s/fd", pid);
+	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		/* Its maps still count; only its open files are unseen. */
+		if (errno == EACCES || errno == EPERM) {
+			s->partial = 1;
+			return 1;
+		}
+		return errno == ENOMEM ? -1 : 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* Cached attributes: a hung network or FUSE file cannot stall us. */
+		if (statx(fd, de->d_name, AT_STATX_DONT_SYNC, STATX_INO, &stx) ==
+		    -1)
+			continue;
+		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		if ((obj = index_find(&s->ix, dev, stx.stx_ino)) != -1 &&
+		    pair_add(s, obj, proc) == -1) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static void
+read_comm(int procfd, struct pipc_proc *pr)
+{
+	char path[32];
+	ssize_t n;
+	int fd;
+
+	pr->comm[0] = '\0';
+	snprintf(path, sizeof(path), "%d/comm", (int)pr->pid);
+	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if ((n = read(fd, pr->comm, sizeof(pr->comm) - 1)) > 0) {
+		pr->comm[n] = '\0';
+		pr->comm[strcspn(pr->comm, "\n")] = '\0';
+	}
+	close(fd);
+}
+
+/* Turn the pairs into each object's list of distinct holders. */
+static int
+attach(struct pipc_list *l, struct scan *s)
+{
+	uint32_t *start, *fill;
+	size_t i, o;
+
+	if ((start = calloc(l->n + 1, sizeof(*start))) == NULL)
+		return -1;
+	if ((l->holdv = reallocarray(NULL, s->npairs + 1, sizeof(*l->holdv))) ==
+	    NULL) {
+		free(start);
+		return -1;
+	}
+	for (i = 0; i < s->npairs; i++)
+		start[s->pairs[i].obj + 1]++;
+	for (o = 0; o < l->n; o++)
+		start[o + 1] += start[o];
+	fill = start;
+	for (i = 0; i < s->npairs; i++)
+		l->holdv[fill[s->pairs[i].obj]++] = s->pairs[i].proc;
+	/* fill[o] is now the end of o's run, which is the start of o + 1's. */
+	for (o = l->n; o > 0; o--)
+		fill[o] = fill[o - 1];
+	fill[0] = 0;
+	for (o = 0; o < l->n; o++) {
+		l->v[o].hold = l->holdv + start[o];
+		l->v[o].nhold = 0;
+		/* Pairs came pid by pid, so repeats of a holder are adjacent. */
+		for (i = start[o]; i < start[o + 1]; i++)
+			if (l->v[o].nhold == 0 ||
+			    l->v[o].hold[l->v[o].nhold - 1] != l->holdv[i])
+				l->v[o].hold[l->v[o].nhold++] = l->holdv[i];
+	}
+	free(start);
+	return 0;
+}
+
+static int
+hidepid(void)
+{
+	/* With hidepid, processes we may not see are absent, not unreadable. */
+	char buf[8192], *p;
+	ssize_t n;
+	int fd;
+
+	if (geteuid() == 0 ||
+	    (fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (p = buf; (p = strstr(p, " /proc ")) != NULL; p++) {
+		char *nl = strchr(p, '\n');
+		char *h = strstr(p, "hidepid=");
+
+		if (h != NULL && (nl == NULL || h < nl) && h[8] != '0' &&
+		    strncmp(h + 8, "off", 3) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Find the holders of every object in l. A process whose entries cannot be
+ * read sets l->incomplete; a process that exits meanwhile is no holder.
+ */
+int
+pipc_holders(struct pipc_list *l)
+{
+	struct scan s;
+	struct pipc_proc *pr;
+	struct dirent *de;
+	size_t before;
+	pid_t self = getpid();
+	char *end;
+	long pid;
+	int procfd, rv = -1;
+	DIR *d;
+
+	memset(&s, 0, sizeof(s));
+	l->incomplete = hidepid();
+	if (index_build(&s.ix, l) == -1)
+		return -1;
+	if ((s.buf = malloc(s.bufsize = 65536)) == NULL)
+		goto out;
+	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto out;
+	if ((d = fdopendir(procfd)) == NULL) {
+		close(procfd);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = strtol(de->d_name, &end, 10);
+		if (*end != '\0' || pid == self)
+			continue;
+		before = s.npairs;
+		if ((rv = scan_pid(&s, procfd, de->d_name,
+		    (uint32_t)l->nprocs)) == -1) {
+			if (errno == EACCES || errno == EPERM) {
+				l->incomplete = 1;
+				if (l->nunread++ == 0)
+					l->unread_pid = (pid_t)pid;
+			}
+			else if (errno == ENOMEM)
+				break;
+			s.npairs = before;	/* ESRCH, ENOENT: it is gone */
+			continue;
+		}
+		if (rv == 1 && l->nunread++ == 0)
+			l->unread_pid = (pid_t)pid;
+		if (s.npairs == before)
+			continue;
+		pr = reallocarray(l->procs, l->nprocs + 1, sizeof(*pr));
+		if (pr == NULL)
+			break;
+		l->procs = pr;
+		pr[l->nprocs].pid = (pid_t)pid;
+		read_comm(procfd, &pr[l->nprocs]);
+		l->nprocs++;
+	}
+	closedir(d);
+	l->incomplete |= s.partial;
+	rv = de == NULL ? attach(l, &s) : -1;
+out:
+	free(s.ix.slot);
+	free(s.pairs);
+	free(s.buf);
+	return rv;
+}
+
+void
+pipc_classify(struct pipc_list *l)
+{
+	struct pipc_obj *o;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		o = &l->v[i];
+		if (o->foreign)
+			o->state = PIPC_FOREIGN;
+		else if (o->type == PIPC_SEM && o->st.st_size != PIPC_SEM_SIZE)
+			o->state = PIPC_CORRUPT;
+		else if (o->nhold > 0)
+			o->state = PIPC_IN_USE;
+		else if (l->incomplete)
+			o->state = PIPC_UNKNOWN;
+		else if (o->type == PIPC_SEM && o->facts && o->value == 0)
+			o->state = PIPC_STALE_LOCK;
+		else
+			o->state = PIPC_ORPHAN;
+	}
+}

@@ -1,0 +1,104 @@
+/* pipc: the library behind the pipc command. It never prints, never exits. */
+#ifndef PIPC_H
+#define PIPC_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define PIPC_VERSION "0.1.0"
+
+enum pipc_type { PIPC_SHM, PIPC_SEM, PIPC_MQ, PIPC_NTYPES };
+#define PIPC_TYPE_BIT(t)	(1u << (t))
+#define PIPC_ALL_TYPES		((1u << PIPC_NTYPES) - 1)
+
+enum pipc_state {
+	PIPC_IN_USE, PIPC_ORPHAN, PIPC_STALE_LOCK, PIPC_CORRUPT,
+	PIPC_FOREIGN, PIPC_UNKNOWN, PIPC_NSTATES
+};
+
+/* Size of a glibc sem_t on 64-bit Linux; the file of a named semaphore. */
+#define PIPC_SEM_SIZE	32
+
+/* A process that maps or holds open at least one object. */
+struct pipc_proc {
+	pid_t		 pid;
+	char		 comm[17];
+};
+
+struct pipc_obj {
+	enum pipc_type	 type;
+	enum pipc_state	 state;
+	char		*name;		/* without '/' or "sem.", raw bytes */
+	char		*file;		/* file name inside its directory */
+	struct stat	 st;
+	unsigned	 foreign:1;	/* not a regular file: never opened */
+	unsigned	 temp:1;	/* sem: looks like a glibc sem.XXXXXX */
+	unsigned	 facts:1;	/* value/waiters or mq attrs were read */
+	unsigned	 attrs:1;	/* mq: maxmsg/msgsize/msgs were read */
+	uint32_t	 value, waiters;			/* sem */
+	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
+	pid_t		 notify_pid;				/* mq */
+	uint32_t	*hold;		/* indices into pipc_list.procs */
+	uint32_t	 nhold;
+};
+
+struct pipc_dirs {
+	const char	*shm;		/* default /dev/shm, $PIPC_SHM_DIR */
+	const char	*mq;		/* default /dev/mqueue, $PIPC_MQUEUE_DIR */
+};
+
+struct pipc_list {
+	struct pipc_obj	*v;
+	size_t		 n, cap;
+	int		 mq_missing;	/* mq dir is not an mqueue filesystem */
+	int		 incomplete;	/* some process could not be read */
+	size_t		 nunread;	/* how many processes could not be */
+	pid_t		 unread_pid;	/* the first of them */
+	int		 scan_errno;	/* first error reading a directory */
+	struct pipc_proc *procs;	/* holders, filled by pipc_holders */
+	size_t		 nprocs;
+	uint32_t	*holdv;		/* backing store of every obj.hold */
+	struct pipc_chunk *names;	/* backing store of every obj.name */
+};
+
+/* names.c */
+const char	*pipc_type_name(enum pipc_type);
+int		 pipc_type_parse(const char *, enum pipc_type *);
+const char	*pipc_state_name(enum pipc_state);
+const char	*pipc_name_check(const char *, enum pipc_type, const char **);
+int		 pipc_name_split(const char *, unsigned *, const char **);
+int		 pipc_sem_tempname(const char *);
+
+/* dirs.c */
+void		 pipc_dirs_default(struct pipc_dirs *);
+int		 pipc_is_mqueue_dir(const char *);
+const char	*pipc_dir_of(const struct pipc_dirs *, enum pipc_type);
+
+/* scan.c */
+int		 pipc_scan(struct pipc_list *, const struct pipc_dirs *, unsigned);
+void		 pipc_list_free(struct pipc_list *);
+void		 pipc_list_sort(struct pipc_list *);
+int		 pipc_sem_read(int, uint32_t *, uint32_t *);
+int		 pipc_mq_parse(const char *, long *, pid_t *);
+
+/* holders.c */
+int		 pipc_holders(struct pipc_list *);
+const char	*pipc_maps_line(const char *, const char *, dev_t *, ino_t *);
+void		 pipc_classify(struct pipc_list *);
+
+/* escape.c: both return the length the escaped text needs, like snprintf */
+#define PIPC_ESC_SPACE	0x1	/* escape spaces too (raw output) */
+size_t		 pipc_escape_text(char *, size_t, const char *, int);
+size_t		 pipc_escape_json(char *, size_t, const char *);
+size_t		 pipc_utf8_len(const unsigned char *);
+
+/* Issue 3 (create, rm, map, send, recv): declarations below. */
+
+/* Issue 4 (lock, unlock, owner records): declarations below. */
+
+/* Issue 5 (gc): declarations below. */
+
+#endif

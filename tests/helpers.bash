@@ -1,0 +1,42 @@
+# Shared setup: every test gets a fresh tmpfs on /dev/shm and a fresh mqueue
+# mount, inside the private mount+IPC namespace that tests/run entered.
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+PIPC="$TOP/pipc"
+HELP="$TOP/tests/bin"
+
+setup() {
+	if [ "${PIPC_IN_NS-}" != 1 ]; then
+		skip "needs a private mount+IPC namespace (run as root)"
+	fi
+	mount -t tmpfs -o mode=1777 pipc-test /dev/shm
+	MQ="$BATS_TEST_TMPDIR/mqueue"
+	mkdir -p "$MQ"
+	mount -t mqueue pipc-test "$MQ"
+	export PIPC_SHM_DIR=/dev/shm PIPC_MQUEUE_DIR="$MQ"
+}
+
+teardown() {
+	[ "${PIPC_IN_NS-}" = 1 ] || return 0
+	# Kill what the test started in the background, then drop its objects:
+	# the IPC namespace is the suite's own, so its queues are ours.
+	jobs -p | xargs -r kill -9 2>/dev/null
+	wait 2>/dev/null
+	if mountpoint -q "$MQ"; then
+		find "$MQ" -mindepth 1 -delete 2>/dev/null
+		umount -l "$MQ"
+	fi
+	umount -l /dev/shm
+}
+
+pipc() {
+	"$PIPC" "$@"
+}
+
+# A snapshot of both IPC directories, to show a command changed nothing.
+ipc_snapshot() {
+	(cd /dev/shm && find . -printf '%p %y %s %m %i\n' | sort
+	 cd "$MQ" && find . -printf '%p %y %s %m %i\n' | sort)
+}
