@@ -3,6 +3,7 @@
 #define PIPC_H
 
 #include <limits.h>
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -88,6 +89,12 @@ int		 pipc_mq_parse(const char *, long *, pid_t *);
 int		 pipc_holders(struct pipc_list *);
 const char	*pipc_maps_line(const char *, const char *, dev_t *, ino_t *);
 void		 pipc_classify(struct pipc_list *);
+
+/* sem.c */
+#define PIPC_SEM_CREATE	0x1
+#define PIPC_SEM_EXCL	0x2
+sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *);
+void		 pipc_sem_close(sem_t *);
 
 /* escape.c: both return the length the escaped text needs, like snprintf */
 #define PIPC_ESC_SPACE	0x1	/* escape spaces too (raw output) */
