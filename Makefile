@@ -18,7 +18,6 @@ CMD_SRC = $(sort $(wildcard cmd/*.c))
 OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC) $(CMD_SRC))
 MAN_SRC = $(sort $(wildcard man/*.scd))
 MAN = $(patsubst man/%.scd,build/man/%,$(MAN_SRC))
-COMMANDS = $(filter-out main common,$(basename $(notdir $(CMD_SRC))))
 
 all: pipc man
 
@@ -32,9 +31,10 @@ build/%.o: %.c
 man: $(MAN)
 
 # scdoc leaves an empty page when it fails: write aside, then move.
-build/man/%: man/%.scd
+build/man/%: man/%.scd scripts/man-tidy.awk
 	@mkdir -p $(@D)
-	scdoc < $< > $@.tmp && mv $@.tmp $@
+	scdoc < $< > $@.raw && awk -f scripts/man-tidy.awk $@.raw > $@.tmp
+	mv $@.tmp $@ && rm -f $@.raw
 
 deps:
 	@./scripts/deps
@@ -60,7 +60,8 @@ install: all
 		$(DESTDIR)$(DATADIR)/zsh/vendor-completions \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
 	install -m 755 pipc $(DESTDIR)$(BINDIR)/pipc
-	for c in $(COMMANDS); do ln -sf pipc $(DESTDIR)$(BINDIR)/pipc-$$c; done
+	cmds=$$(./pipc __complete commands) && for c in $$cmds; do \
+		ln -sf pipc $(DESTDIR)$(BINDIR)/pipc-$$c; done
 	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 completions/pipc.bash \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/pipc
@@ -72,7 +73,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pipc $(DESTDIR)$(DATADIR)/bash-completion/completions/pipc \
 		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_pipc \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc.fish
-	for c in $(COMMANDS); do rm -f $(DESTDIR)$(BINDIR)/pipc-$$c; done
+	for f in $(DESTDIR)$(BINDIR)/pipc-*; do \
+		if [ "$$(readlink "$$f")" = pipc ]; then rm -f "$$f"; fi; done
 	for m in $(notdir $(MAN)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 
 clean:
