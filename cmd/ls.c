@@ -505,6 +505,15 @@ ls_main(int argc, char **argv)
 				return 2;
 			break;
 		case 'p':
+			/* Repeated, or after a long -o, it must not overrun. */
+			for (i = 0; i < op.ncols && op.cols[i] != C_PIDS; i++)
+				continue;
+			if (i < op.ncols)
+				break;
+			if (op.ncols == sizeof(op.cols) / sizeof(op.cols[0])) {
+				warnx("too many columns");
+				return 2;
+			}
 			op.cols[op.ncols++] = C_PIDS;
 			break;
 		case 'r': op.raw = 1; break;
