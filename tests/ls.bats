@@ -173,7 +173,7 @@ all_bytes() {
 	run jq -c '.objects[] | select(.name == "/queue")
 	    | [.size, .msgs, .maxmsg, .msgsize, .qsize, .notify_pid, .state]' \
 	    "$BATS_TEST_TMPDIR/out.json"
-	assert_output '[80,3,5,64,30,0,"orphan"]'
+	assert_output '[30,3,5,64,30,0,"orphan"]'
 	run jq -c '.objects[] | select(.name == "/short") | [.value, .state]' \
 	    "$BATS_TEST_TMPDIR/out.json"
 	assert_output '[null,"corrupt"]'
