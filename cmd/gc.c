@@ -1,22 +1,534 @@
-/* gc: not built yet (placeholder while its issue is in progress). */
+/* gc: remove what nobody holds (orphans, stale locks, leftovers), safely. */
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <libutil.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
-static int
-gc_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	warnx("gc: not implemented yet");
-	return 1;
-}
+/* How long a process that opened a name just before the rename may take. */
+#define SETTLE_MS	10
+
+enum act {
+	A_NONE, A_COLLECT, A_RESTORE, A_HELD, A_YOUNG, A_UNKNOWN, A_USER,
+	A_FOREIGN, A_NACTS
+};
+
+struct row {
+	size_t		 obj;
+	const char	*reason;
+	enum act	 act;
+	struct pipc_gc	*gc;		/* its outcome when one was tried */
+};
+
+struct opts {
+	time_t		 min_age;
+	uid_t		 uid;
+	int		 all_users, dry, check, json, verbose, force, bytes;
+	struct pipc_snapshot snap;
+	int		 since;
+};
+
+enum {
+	OPT_CHECK = OPT_COMMON_LAST, OPT_MIN_AGE, OPT_USER, OPT_ALL_USERS,
+	OPT_SINCE, OPT_FORCE
+};
 
 static const struct option longopts[] = {
+	{ "all-users",	no_argument,	   NULL, OPT_ALL_USERS },
+	{ "bytes",	no_argument,	   NULL, 'b' },
+	{ "check",	no_argument,	   NULL, OPT_CHECK },
+	{ "dry-run",	no_argument,	   NULL, 'n' },
+	{ "force",	no_argument,	   NULL, OPT_FORCE },
+	{ "json",	no_argument,	   NULL, 'J' },
+	{ "min-age",	required_argument, NULL, OPT_MIN_AGE },
+	{ "since",	required_argument, NULL, OPT_SINCE },
+	{ "type",	required_argument, NULL, 't' },
+	{ "user",	required_argument, NULL, OPT_USER },
+	{ "verbose",	no_argument,	   NULL, 'v' },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
+static int gc_main(int, char **);
+
 const struct cmd cmd_gc = {
-	"gc", gc_main, "", "", "h", longopts
+	"gc", gc_main,
+	"[-bJnv] [--check] [-t TYPE]... [--min-age DUR] "
+	"[--user USER | --all-users] [--since SNAPSHOT] [--force] [PATTERN...]",
+	"  -n, --dry-run         say what would be removed, remove nothing\n"
+	"      --check           remove nothing; exit 4 if anything would be\n"
+	"  -t, --type TYPE       only shm, sem or mq objects (repeatable)\n"
+	"      --min-age DUR     only objects unchanged this long: 30s, 10m, 2h,\n"
+	"                        1d (default 10m; 0 with --since)\n"
+	"      --user USER       collect USER's objects instead of yours\n"
+	"      --all-users       collect every user's objects\n"
+	"      --since FILE      only objects not in FILE, from 'pipc ls -J'\n"
+	"      --force           also objects whose holders cannot all be seen\n"
+	"  -v, --verbose         also list what is kept, and why\n"
+	"  -J, --json            JSON\n"
+	"  -b, --bytes           sizes in bytes\n"
+	COMMON_HELP,
+	"bJnt:vh", longopts
 };
+
+static const char *const kept_label[A_NACTS] = {
+	[A_HELD] = "kept: held", [A_YOUNG] = "kept: young",
+	[A_UNKNOWN] = "kept: unknown", [A_USER] = "kept: other user",
+	[A_FOREIGN] = "skipped: foreign",
+};
+
+static void
+read_since(struct opts *op, const char *file)
+{
+	const char *why;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, off;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "%s", file);
+	do {
+		if (cap - len < 65536 &&
+		    (buf = realloc(buf, cap = cap * 2 + 65536)) == NULL)
+			err(1, NULL);
+		if ((n = read(fd, buf + len, cap - len)) == -1)
+			err(1, "%s", file);
+		len += (size_t)n;
+	} while (n > 0);
+	close(fd);
+	if (pipc_snapshot_parse(&op->snap, buf, len, &why, &off) == -1)
+		errx(2, "%s: byte %zu: %s: not a 'pipc ls -J' snapshot", file,
+		    off, why);
+	free(buf);
+	op->since = 1;
+}
+
+static int
+matches(const struct pipc_obj *o, int argc, char **argv)
+{
+	const char *pat, *orig = pipc_gc_origin(o);
+	unsigned mask;
+	int a;
+
+	for (a = 0; a < argc; a++) {
+		mask = PIPC_ALL_TYPES;
+		pipc_name_split(argv[a], &mask, &pat);
+		if (*pat == '/')
+			pat++;
+		if ((mask & PIPC_TYPE_BIT(o->type)) &&
+		    (fnmatch(pat, o->name, 0) == 0 ||
+		    (orig != NULL && fnmatch(pat, orig, 0) == 0)))
+			return 1;
+	}
+	return argc == 0;
+}
+
+/* Age from the later of mtime and ctime: a just-written object is young. */
+static int
+young(const struct pipc_obj *o, time_t min_age, const struct timespec *now)
+{
+	const struct timespec *t = &o->st.st_mtim;
+
+	if (o->st.st_ctim.tv_sec > t->tv_sec ||
+	    (o->st.st_ctim.tv_sec == t->tv_sec &&
+	    o->st.st_ctim.tv_nsec > t->tv_nsec))
+		t = &o->st.st_ctim;
+	return now->tv_sec - t->tv_sec < min_age ||
+	    (now->tv_sec - t->tv_sec == min_age && now->tv_nsec < t->tv_nsec);
+}
+
+/* Judge one object: why it would go, and what gc does with it. */
+static void
+judge(const struct pipc_list *l, const struct pipc_obj *o,
+    const struct opts *op, const struct timespec *now, struct row *r)
+{
+	int seen = o->nhold > 0 || !l->incomplete;
+
+	r->reason = o->temp ? "temp" : o->quarantine ? "quarantine" :
+	    o->nhold == 0 && l->incomplete ? "unknown" :
+	    pipc_state_name(o->state);
+	if (o->foreign)
+		r->act = A_FOREIGN;
+	else if (!op->all_users && o->st.st_uid != op->uid)
+		r->act = A_USER;
+	else if (o->nhold > 0)
+		r->act = o->quarantine ? A_RESTORE : A_HELD;
+	else if (!seen && !op->force)
+		r->act = A_UNKNOWN;
+	else if (!o->quarantine && young(o, op->min_age, now))
+		r->act = A_YOUNG;
+	else
+		r->act = A_COLLECT;
+}
+
+static const char *
+action(const struct row *r, const struct opts *op, char *buf, size_t size)
+{
+	static const char *const done[] = {
+		[PIPC_GC_REMOVED] = "removed",
+		[PIPC_GC_HELD] = "kept: held",
+		[PIPC_GC_UNKNOWN] = "kept: unknown",
+		[PIPC_GC_RESTORED] = "restored",
+		[PIPC_GC_STUCK] = "kept: held, left in quarantine",
+		[PIPC_GC_CHANGED] = "kept: replaced meanwhile",
+		[PIPC_GC_GONE] = "gone: removed meanwhile",
+	};
+
+	if (r->act == A_COLLECT && (op->dry || op->check))
+		return "would remove";
+	if (r->act == A_RESTORE && (op->dry || op->check))
+		return "would restore";
+	if (r->gc == NULL)
+		return kept_label[r->act];
+	if (r->gc->result == PIPC_GC_FAILED) {
+		snprintf(buf, size, "failed: %s", strerror(r->gc->err));
+		return buf;
+	}
+	return done[r->gc->result];
+}
+
+/* Shown without -v: what gc did or would do, and anything odd. */
+static int
+shown(const struct row *r, const struct opts *op)
+{
+	return op->verbose || r->act == A_COLLECT || r->act == A_RESTORE ||
+	    r->act == A_FOREIGN;
+}
+
+static void
+print_row(const struct pipc_list *l, const struct row *r,
+    const struct opts *op, const char *act, int width)
+{
+	const struct pipc_obj *o = &l->v[r->obj];
+	char name[4096], size[32], esc[1024];
+
+	if (op->json) {
+		pipc_escape_json(name, sizeof(name), o->name);
+		printf("{\"type\":\"%s\",\"name\":\"/%s\"",
+		    pipc_type_name(o->type), name);
+		if (o->quarantine && pipc_gc_origin(o) != NULL) {
+			pipc_escape_json(name, sizeof(name), pipc_gc_origin(o));
+			printf(",\"quarantine\":\"/%s\"", name);
+		} else if (o->quarantine)
+			printf(",\"quarantine\":null");
+		pipc_escape_json(esc, sizeof(esc), act);
+		printf(",\"size\":%lld,\"uid\":%u,\"inode\":%llu,"
+		    "\"reason\":\"%s\",\"action\":\"%s\"}",
+		    (long long)o->st.st_size, (unsigned)o->st.st_uid,
+		    (unsigned long long)o->st.st_ino, r->reason, esc);
+		return;
+	}
+	pipc_gc_label(name, sizeof(name), o, 0);
+	if (op->bytes || humanize_number(size, 5, o->st.st_size, "",
+	    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(size, sizeof(size), "%lld", (long long)o->st.st_size);
+	printf("%-3s %-*s %5s %-10s %s\n", pipc_type_name(o->type), width,
+	    name, size, r->reason, act);
+}
+
+enum { K_HELD, K_YOUNG, K_UNKNOWN, K_USER, K_STUCK, K_CHANGED, K_GONE, K_N };
+static const char *const kept_what[K_N] = {
+	"held", "young", "unknown", "other user", "in quarantine",
+	"replaced", "gone"
+}, *const kept_json[K_N] = {
+	"held", "young", "unknown", "other_user", "in_quarantine",
+	"replaced", "gone"
+};
+
+struct tally {
+	size_t		 removed, restored, failed, foreign, kept[K_N];
+	long long	 bytes;
+};
+
+static void
+count(struct tally *t, const struct row *r, const struct pipc_obj *o,
+    const struct opts *op)
+{
+	static const int of_result[] = {
+		[PIPC_GC_HELD] = K_HELD, [PIPC_GC_UNKNOWN] = K_UNKNOWN,
+		[PIPC_GC_STUCK] = K_STUCK, [PIPC_GC_CHANGED] = K_CHANGED,
+		[PIPC_GC_GONE] = K_GONE,
+	};
+	static const int of_act[] = {
+		[A_HELD] = K_HELD, [A_YOUNG] = K_YOUNG,
+		[A_UNKNOWN] = K_UNKNOWN, [A_USER] = K_USER,
+	};
+
+	if (r->act == A_FOREIGN)
+		t->foreign++;
+	else if ((r->act == A_COLLECT && (op->dry || op->check)) ||
+	    (r->gc != NULL && r->gc->result == PIPC_GC_REMOVED)) {
+		t->removed++;
+		t->bytes += o->st.st_size;
+	} else if (r->act == A_RESTORE && (op->dry || op->check))
+		t->restored++;
+	else if (r->gc == NULL)
+		t->kept[of_act[r->act]]++;
+	else if (r->gc->result == PIPC_GC_RESTORED)
+		t->restored++;
+	else if (r->gc->result == PIPC_GC_FAILED)
+		t->failed++;
+	else
+		t->kept[of_result[r->gc->result]]++;
+}
+
+static void
+summary(const struct tally *t, const struct opts *op)
+{
+	const char *sep = " (";
+	char size[16];
+	size_t k, kept = 0;
+
+	for (k = 0; k < K_N; k++)
+		kept += t->kept[k];
+	if (op->json) {
+		printf("\n],\"summary\":{\"%s\":%zu,\"bytes\":%lld,"
+		    "\"%s\":%zu,\"kept\":%zu", op->dry || op->check ?
+		    "would_remove" : "removed", t->removed, t->bytes,
+		    op->dry || op->check ? "would_restore" : "restored",
+		    t->restored, kept);
+		for (k = 0; k < K_N; k++)
+			printf(",\"%s\":%zu", kept_json[k], t->kept[k]);
+		printf(",\"foreign\":%zu,\"failed\":%zu}}\n", t->foreign,
+		    t->failed);
+		return;
+	}
+	if (op->bytes || humanize_number(size, 5, t->bytes, "", HN_AUTOSCALE,
+	    HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(size, sizeof(size), "%lld", t->bytes);
+	printf("gc: %s %zu object%s (%s), kept %zu", op->dry || op->check ?
+	    "would remove" : "removed", t->removed, t->removed == 1 ? "" : "s",
+	    size, kept);
+	for (k = 0; k < K_N; k++)
+		if (t->kept[k] > 0) {
+			printf("%s%zu %s", sep, t->kept[k], kept_what[k]);
+			sep = ", ";
+		}
+	printf("%s", *sep == ',' ? ")" : "");
+	if (t->restored)
+		printf(", %s %zu", op->dry || op->check ? "would restore" :
+		    "restored", t->restored);
+	if (t->foreign)
+		printf(", skipped %zu foreign", t->foreign);
+	if (t->failed)
+		printf(", %zu failed", t->failed);
+	putchar('\n');
+}
+
+static uid_t
+user_arg(const char *s)
+{
+	struct passwd *pw;
+	const char *e;
+	long long id;
+
+	if ((pw = getpwnam(s)) != NULL)
+		return pw->pw_uid;
+	id = strtonum(s, 0, UINT32_MAX - 1, &e);
+	if (e != NULL) {
+		warnx("unknown user '%s'", s);
+		exit(2);
+	}
+	return (uid_t)id;
+}
+
+/* Why some holders could not be seen, once, where it kept something. */
+static void
+warn_unknown(const struct pipc_list *l, const struct tally *t)
+{
+	if (t->kept[K_UNKNOWN] == 0)
+		return;
+	if (l->nunread == 0)
+		warnx("/proc hides other users' processes (hidepid): objects "
+		    "nobody is seen to hold were kept");
+	else
+		warnx("%zu process%s (PID %d%s) could not be read: objects "
+		    "nobody is seen to hold were kept (--force takes them)",
+		    l->nunread, l->nunread > 1 ? "es" : "", (int)l->unread_pid,
+		    l->nunread > 1 ? ", ..." : "");
+}
+
+/* Do it: every candidate and every held quarantine in one batch. */
+static int
+collect(struct pipc_list *l, struct row *rows, size_t n,
+    const struct opts *op, struct pipc_gc **out)
+{
+	struct pipc_gc *v;
+	size_t i, k = 0;
+	int rv = 0;
+
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
+		err(1, NULL);
+	for (i = 0; i < n; i++)
+		if (rows[i].act == A_COLLECT || rows[i].act == A_RESTORE) {
+			v[k].obj = rows[i].obj;
+			v[k].restore = rows[i].act == A_RESTORE;
+			rows[i].gc = &v[k++];
+		}
+	if (k > 0 && pipc_gc_collect(l, &dirs, v, k,
+	    op->force ? PIPC_GC_FORCE : 0, SETTLE_MS) == -1) {
+		warn("/proc: cannot look for holders again; nothing removed");
+		rv = 1;
+	}
+	*out = v;
+	return rv;
+}
+
+static int
+gc_main(int argc, char **argv)
+{
+	struct pipc_list l;
+	struct pipc_gc *gcv = NULL;
+	struct timespec now;
+	struct tally t;
+	struct opts op;
+	struct row *rows;
+	char name[4096], buf[256];
+	const char *orig, *act, *sep = "";
+	unsigned types = 0, want = 0, m;
+	enum pipc_type ty;
+	size_t i, n = 0;
+	int ch, rv = 0, min_age = 0, a, width = 0;
+
+	memset(&op, 0, sizeof(op));
+	memset(&t, 0, sizeof(t));
+	op.uid = geteuid();
+	op.min_age = 600;
+	while ((ch = getopt_long(argc, argv, cmd_gc.shortopts, longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b': op.bytes = 1; break;
+		case 'J': op.json = 1; break;
+		case 'n': op.dry = 1; break;
+		case 'v': op.verbose = 1; break;
+		case 't':
+			if (pipc_type_parse(optarg, &ty) == -1) {
+				warnx("unknown type '%s': use shm, sem or mq",
+				    optarg);
+				return 2;
+			}
+			types |= PIPC_TYPE_BIT(ty);
+			break;
+		case OPT_CHECK: op.check = 1; break;
+		case OPT_FORCE: op.force = 1; break;
+		case OPT_ALL_USERS: op.all_users = 1; break;
+		case OPT_USER:
+			op.uid = user_arg(optarg);
+			want = 1;
+			break;
+		case OPT_MIN_AGE:
+			if (pipc_parse_duration(optarg, &op.min_age) == -1) {
+				warnx("--min-age '%s': %s", optarg,
+				    errno == ERANGE ? "longer than ten years" :
+				    "not a duration such as 30s, 10m, 2h, 1d");
+				return 2;
+			}
+			min_age = 1;
+			break;
+		case OPT_SINCE:
+			if (op.since) {
+				warnx("--since given twice");
+				return 2;
+			}
+			read_since(&op, optarg);
+			break;
+		default:
+			common_option(&cmd_gc, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (want && op.all_users) {
+		warnx("--user and --all-users exclude each other");
+		usage(&cmd_gc);
+	}
+	/* The snapshot says what is new: that alone decides, unless asked. */
+	if (op.since && !min_age)
+		op.min_age = 0;
+	if (types == 0)
+		types = PIPC_ALL_TYPES;
+	for (a = 0, m = 0; a < argc; a++) {
+		unsigned pm = 0;
+
+		pipc_name_split(argv[a], &pm, &(const char *){ NULL });
+		m |= pm ? pm : types;
+	}
+	if (argc > 0)
+		types &= m;
+
+	if (pipc_scan(&l, &dirs, types) == -1) {
+		/* Which one: the shm directory, unless it can be read. */
+		warn("%s", types & ~PIPC_TYPE_BIT(PIPC_MQ) &&
+		    access(dirs.shm, R_OK | X_OK) == -1 ? dirs.shm : dirs.mq);
+		rv = 1;
+	}
+	if (l.mq_missing && types == PIPC_TYPE_BIT(PIPC_MQ)) {
+		warnx("%s is not an mqueue filesystem", dirs.mq);
+		rv = 1;
+	}
+	if (pipc_holders(&l) == -1) {
+		warn("/proc: cannot look for holders; nothing removed");
+		pipc_list_free(&l);
+		return 1;
+	}
+	pipc_classify(&l);
+	pipc_list_sort(&l);
+	if ((rows = calloc(l.n + 1, sizeof(*rows))) == NULL)
+		err(1, NULL);
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (i = 0; i < l.n; i++) {
+		const struct pipc_obj *o = &l.v[i];
+
+		orig = pipc_gc_origin(o);
+		if (!matches(o, argc, argv) || (op.since &&
+		    pipc_snapshot_has(&op.snap, o->type, orig ? orig : o->name,
+		    o->st.st_ino)))
+			continue;
+		rows[n].obj = i;
+		judge(&l, o, &op, &now, &rows[n++]);
+	}
+	if (!op.dry && !op.check && collect(&l, rows, n, &op, &gcv) != 0)
+		rv = 1;
+	for (i = 0; i < n && !op.json; i++)
+		if (shown(&rows[i], &op) &&
+		    (a = (int)pipc_gc_label(name, sizeof(name),
+		    &l.v[rows[i].obj], 0)) >
+		    width)
+			width = a;
+	if (op.json)
+		printf("{\"objects\":[");
+	for (i = 0; i < n; i++) {
+		count(&t, &rows[i], &l.v[rows[i].obj], &op);
+		if (rows[i].gc != NULL && rows[i].gc->result == PIPC_GC_FAILED) {
+			rv = 1;
+			if (!op.json)
+				warnx("/%s: %s", l.v[rows[i].obj].name,
+				    strerror(rows[i].gc->err));
+		}
+		act = action(&rows[i], &op, buf, sizeof(buf));
+		if (!shown(&rows[i], &op))
+			continue;
+		if (op.json)
+			printf("%s\n", sep);
+		sep = ",";
+		print_row(&l, &rows[i], &op, act, width);
+	}
+	summary(&t, &op);
+	warn_unknown(&l, &t);
+	if (op.check && t.removed > 0)
+		rv = 4;
+	free(gcv);
+	free(rows);
+	pipc_list_free(&l);
+	pipc_snapshot_free(&op.snap);
+	return finish_stdout(rv);
+}

@@ -188,9 +188,8 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 	case C_TYPE:
 		return pipc_type_name(o->type);
 	case C_NAME:
-		buf[0] = '/';
-		pipc_escape_text(buf + 1, size - 1, o->name,
-		    op->raw ? PIPC_ESC_SPACE : 0);
+		/* A gc quarantine shows the name it had: pipc-gc(1). */
+		pipc_gc_label(buf, size, o, op->raw ? PIPC_ESC_SPACE : 0);
 		return buf;
 	case C_PATH:
 		n = (size_t)snprintf(buf, size, "%s/",
@@ -368,6 +367,11 @@ print_json(const struct pipc_list *l, const char *show)
 		printf("%s\n{\"type\":\"%s\",\"name\":\"/%s\"", sep,
 		    pipc_type_name(o->type), buf);
 		sep = ",";
+		if (o->quarantine && pipc_gc_origin(o) != NULL) {
+			pipc_escape_json(buf, sizeof(buf), pipc_gc_origin(o));
+			printf(",\"quarantine\":\"/%s\"", buf);
+		} else if (o->quarantine)
+			printf(",\"quarantine\":null");
 		pipc_escape_json(buf, sizeof(buf), pipc_dir_of(&dirs, o->type));
 		printf(",\"path\":\"%s/", buf);
 		pipc_escape_json(buf, sizeof(buf), o->file);

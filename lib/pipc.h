@@ -39,6 +39,8 @@ struct pipc_obj {
 	unsigned	 temp:1;	/* sem: looks like a glibc sem.XXXXXX */
 	unsigned	 facts:1;	/* value/waiters or mq attrs were read */
 	unsigned	 attrs:1;	/* mq: maxmsg/msgsize/msgs were read */
+	unsigned	 quarantine:1;	/* left by an interrupted gc (gc.c) */
+	char		*origin;	/* ...its file name before, or NULL */
 	uint32_t	 value, waiters;			/* sem */
 	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
 	pid_t		 notify_pid;				/* mq */
@@ -107,5 +109,74 @@ size_t		 pipc_utf8_len(const unsigned char *);
 /* Issue 4 (lock, unlock, owner records): declarations below. */
 
 /* Issue 5 (gc): declarations below. */
+/* duration.c: "30s", "10m", "2h", "1d", "1h30m"; -1 with EINVAL or ERANGE */
+int		 pipc_parse_duration(const char *, time_t *);
+
+/* json.c: a strict JSON reader driven by callbacks (see snapshot.c) */
+struct pipc_json {
+	const unsigned char *p, *end, *start;
+	const char	*why;		/* the first error */
+	char		*str;		/* the last string read, decoded */
+	size_t		 len, cap;
+	int		 depth;
+};
+void		 pipc_json_init(struct pipc_json *, const char *, size_t);
+int		 pipc_json_finish(struct pipc_json *, int);
+int		 pipc_json_fail(struct pipc_json *, const char *);
+int		 pipc_json_object(struct pipc_json *,
+		    int (*)(struct pipc_json *, const char *, void *), void *);
+int		 pipc_json_array(struct pipc_json *,
+		    int (*)(struct pipc_json *, void *), void *);
+int		 pipc_json_string(struct pipc_json *);
+int		 pipc_json_uint(struct pipc_json *, unsigned long long *);
+int		 pipc_json_value(struct pipc_json *);
+
+/* snapshot.c: what `pipc ls -J` listed, for gc --since */
+struct pipc_snap_obj {
+	enum pipc_type	 type;
+	ino_t		 ino;
+	char		*name;
+};
+struct pipc_snapshot {
+	struct pipc_snap_obj *v;
+	size_t		 n, cap;
+	int		 found;
+};
+int		 pipc_snapshot_parse(struct pipc_snapshot *, const char *,
+		    size_t, const char **, size_t *);
+int		 pipc_snapshot_has(const struct pipc_snapshot *, enum pipc_type,
+		    const char *, ino_t);
+void		 pipc_snapshot_free(struct pipc_snapshot *);
+
+/* gc.c: collect through a quarantine, against the open/unlink race */
+#define PIPC_GC_PREFIX	".pipc-gc."
+#define PIPC_GC_XATTR	"user.pipc.gc"
+#define PIPC_GC_MQMODE	01000	/* a queue being collected: nobody may open */
+enum pipc_gc_result {
+	PIPC_GC_REMOVED,	/* unlinked */
+	PIPC_GC_HELD,		/* a holder appeared: put back */
+	PIPC_GC_UNKNOWN,	/* holders could not all be seen: put back */
+	PIPC_GC_RESTORED,	/* an old quarantine, held: put back */
+	PIPC_GC_STUCK,		/* held, but its name is taken or unknown */
+	PIPC_GC_CHANGED,	/* the name holds another object now */
+	PIPC_GC_GONE,		/* removed by someone else meanwhile */
+	PIPC_GC_FAILED		/* err says why; put back where possible */
+};
+struct pipc_gc {
+	size_t		 obj;		/* index into the list */
+	int		 restore;	/* in: put this quarantine back */
+	enum pipc_gc_result result;
+	int		 err;
+	int		 moved, fd;	/* private */
+	struct stat	 st;		/* private */
+};
+#define PIPC_GC_FORCE	0x1	/* collect even if holders are unknown */
+int		 pipc_gc_quarantined(const char *, const struct pipc_obj *,
+		    char *);
+int		 pipc_gc_qname(char *, size_t, const struct pipc_obj *);
+int		 pipc_gc_collect(struct pipc_list *, const struct pipc_dirs *,
+		    struct pipc_gc *, size_t, int, unsigned);
+const char	*pipc_gc_origin(const struct pipc_obj *);
+size_t		 pipc_gc_label(char *, size_t, const struct pipc_obj *, int);
 
 #endif

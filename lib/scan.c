@@ -175,6 +175,7 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 	struct dirent *de;
 	struct stat st;
 	enum pipc_type t;
+	char origin[NAME_MAX + 1];
 	DIR *d;
 	int dfd;
 
@@ -210,6 +211,13 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 			read_sem(dfd, o);
 		else if (t == PIPC_MQ)
 			read_mq(dfd, o);
+		/* An interrupted gc's quarantine, and the name it had. */
+		if (pipc_gc_quarantined(path, o, origin) == 1) {
+			o->quarantine = 1;
+			if (origin[0] != '\0' && (o->origin = keep_name(l, origin,
+			    strlen(origin))) == NULL)
+				break;
+		}
 	}
 	if (errno != 0 && l->scan_errno == 0)
 		l->scan_errno = errno;

@@ -1,0 +1,377 @@
+/*
+ * Collecting objects without the open/unlink race. A plain check-then-unlink
+ * removes an object that a process opens between the check and the unlink.
+ * So each candidate first moves out of reach of new opens: shm and sem are
+ * renamed to a quarantine name in the same directory (".pipc-gc.INODE", with
+ * the old name in the user.pipc.gc attribute), queues, which cannot be
+ * renamed, get mode 01000 so that only root can open them. Then, after a
+ * short settle, holders are looked for again; only what nobody holds is
+ * unlinked, the rest is put back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pipc.h"
+
+#define IN_BATCH	1	/* renamed, or already a quarantine */
+#define GUARDED		2	/* a queue whose mode gc set to 01000 */
+
+static const char *
+path_of(char *buf, size_t size, const char *dir, const char *file)
+{
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, file) >= size)
+		return NULL;
+	return buf;
+}
+
+/* Names are "sem." only for semaphores, never '/', '.' or '..'. */
+static int
+origin_ok(const struct pipc_obj *o, const char *s, size_t n)
+{
+	int sem = strncmp(s, "sem.", 4) == 0 && s[4] != '\0';
+
+	return n > 0 && strlen(s) == n && strchr(s, '/') == NULL &&
+	    strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
+	    sem == (o->type == PIPC_SEM);
+}
+
+/*
+ * Is o a quarantine an interrupted gc left in dir? If so, origin (NAME_MAX
+ * + 1 bytes) gets the file name it had, or "" when that was not recorded.
+ */
+int
+pipc_gc_quarantined(const char *dir, const struct pipc_obj *o, char *origin)
+{
+	const char *hex = o->name + sizeof(PIPC_GC_PREFIX) - 1;
+	char want[32], buf[PATH_MAX];
+	ssize_t n;
+
+	if (o->foreign)
+		return 0;
+	if (o->type == PIPC_MQ) {
+		if ((o->st.st_mode & 07777) != PIPC_GC_MQMODE)
+			return 0;
+		strlcpy(origin, o->file, NAME_MAX + 1);
+		return 1;
+	}
+	/* The name carries the inode: an object merely named so is not one. */
+	snprintf(want, sizeof(want), "%llx", (unsigned long long)o->st.st_ino);
+	if (strncmp(o->name, PIPC_GC_PREFIX, sizeof(PIPC_GC_PREFIX) - 1) != 0 ||
+	    strcmp(hex, want) != 0)
+		return 0;
+	origin[0] = '\0';
+	if (path_of(buf, sizeof(buf), dir, o->file) != NULL &&
+	    (n = lgetxattr(buf, PIPC_GC_XATTR, origin, NAME_MAX)) > 0) {
+		origin[n] = '\0';
+		if (!origin_ok(o, origin, (size_t)n))
+			origin[0] = '\0';
+	}
+	return 1;
+}
+
+int
+pipc_gc_qname(char *buf, size_t size, const struct pipc_obj *o)
+{
+	if (o->quarantine)
+		return strlcpy(buf, o->file, size) < size ? 0 : -1;
+	return (size_t)snprintf(buf, size, "%s%s%llx",
+	    o->type == PIPC_SEM ? "sem." : "", PIPC_GC_PREFIX,
+	    (unsigned long long)o->st.st_ino) < size ? 0 : -1;
+}
+
+static void
+failed(struct pipc_gc *g, int err)
+{
+	g->result = err == ENOENT ? PIPC_GC_GONE : PIPC_GC_FAILED;
+	g->err = err;
+}
+
+/* Move a shm or sem object out of reach of shm_open and sem_open. */
+static void
+quarantine(int dfd, const char *dir, const struct pipc_obj *o,
+    struct pipc_gc *g)
+{
+	char q[NAME_MAX + 1], path[PATH_MAX];
+
+	pipc_gc_qname(q, sizeof(q), o);
+	if (!o->quarantine) {
+		/* Recorded first, so a gc killed after the rename can undo it. */
+		if (path_of(path, sizeof(path), dir, o->file) == NULL) {
+			failed(g, ENAMETOOLONG);
+			return;
+		}
+		/* Without the record (no xattrs, no write access) it still works. */
+		if (lsetxattr(path, PIPC_GC_XATTR, o->file, strlen(o->file),
+		    0) == -1 && errno == ENOENT) {
+			failed(g, ENOENT);
+			return;
+		}
+		if (renameat2(dfd, o->file, dfd, q, RENAME_NOREPLACE) == -1) {
+			failed(g, errno);
+			lremovexattr(path, PIPC_GC_XATTR);
+			return;
+		}
+	}
+	if (fstatat(dfd, q, &g->st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    g->st.st_ino != o->st.st_ino || g->st.st_dev != o->st.st_dev ||
+	    !S_ISREG(g->st.st_mode)) {
+		/* Replaced since the scan: not what was judged; put it back. */
+		if (!o->quarantine &&
+		    renameat2(dfd, q, dfd, o->file, RENAME_NOREPLACE) == 0)
+			lremovexattr(path, PIPC_GC_XATTR);
+		g->result = PIPC_GC_CHANGED;
+		return;
+	}
+	g->moved = IN_BATCH;
+}
+
+/* A queue: mode 01000 keeps every opener but root out. */
+static void
+guard_queue(int dfd, const struct pipc_obj *o, struct pipc_gc *g)
+{
+	static const int modes[] = { O_RDONLY, O_WRONLY };
+	size_t i;
+
+	g->st = o->st;
+	g->moved = IN_BATCH;
+	if (o->quarantine)
+		return;
+	for (i = 0; i < 2 && g->fd == -1; i++)
+		g->fd = openat(dfd, o->file, modes[i] | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC);
+	if (g->fd == -1) {
+		if (errno == ENOENT) {
+			g->moved = 0;
+			failed(g, ENOENT);
+		}
+		return;		/* not ours to open: checked, unguarded */
+	}
+	if (fstat(g->fd, &g->st) == -1 || g->st.st_ino != o->st.st_ino) {
+		g->moved = 0;
+		g->result = PIPC_GC_CHANGED;
+		return;
+	}
+	if (fchmod(g->fd, PIPC_GC_MQMODE) == 0)
+		g->moved = GUARDED;
+}
+
+/*
+ * Look for holders of the batch twice: one pass reads a process's maps
+ * before its open files, so a process that maps an object and closes its
+ * fd in between is missed by the first pass and seen, by its map, in the
+ * second. held[j] is set for each batch member someone holds.
+ */
+static int
+recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
+    int *incomplete)
+{
+	struct pipc_list rl;
+	size_t i, j, pass;
+
+	memset(&rl, 0, sizeof(rl));
+	if ((rl.v = calloc(n + 1, sizeof(*rl.v))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (v[i].moved) {
+			rl.v[rl.n] = l->v[v[i].obj];
+			rl.v[rl.n].st = v[i].st;
+			rl.v[rl.n].foreign = 0;
+			rl.v[rl.n++].nhold = 0;
+		}
+	*incomplete = 0;
+	for (pass = 0; pass < 2; pass++) {
+		free(rl.procs);
+		free(rl.holdv);
+		rl.procs = NULL;
+		rl.holdv = NULL;
+		rl.nprocs = 0;
+		if (pipc_holders(&rl) == -1) {
+			pipc_list_free(&rl);
+			return -1;
+		}
+		*incomplete |= rl.incomplete;
+		for (j = 0; j < rl.n; j++)
+			held[j] |= rl.v[j].nhold > 0;
+	}
+	pipc_list_free(&rl);
+	return 0;
+}
+
+/* Put a batch member back where it was; an old quarantine to its origin. */
+static void
+put_back(int dfd, const char *dir, const struct pipc_obj *o,
+    struct pipc_gc *g, enum pipc_gc_result why)
+{
+	char q[NAME_MAX + 1], path[PATH_MAX];
+	const char *to = o->quarantine ? o->origin : o->file;
+
+	g->result = why;
+	if (o->type == PIPC_MQ) {
+		if (g->moved == GUARDED &&
+		    fchmod(g->fd, o->st.st_mode & 07777) == -1)
+			failed(g, errno);
+		else if (o->quarantine)
+			g->result = PIPC_GC_STUCK;	/* its mode is lost */
+		return;
+	}
+	pipc_gc_qname(q, sizeof(q), o);
+	if (to == NULL)
+		g->result = PIPC_GC_STUCK;
+	else if (renameat2(dfd, q, dfd, to, RENAME_NOREPLACE) == -1)
+		errno == EEXIST ? (void)(g->result = PIPC_GC_STUCK) :
+		    failed(g, errno);
+	else if (path_of(path, sizeof(path), dir, to) != NULL)
+		lremovexattr(path, PIPC_GC_XATTR);
+}
+
+static void
+finish(int dfd, const char *dir, const struct pipc_obj *o,
+    struct pipc_gc *g)
+{
+	char q[NAME_MAX + 1];
+	struct stat st;
+
+	if (o->type == PIPC_MQ) {
+		/* The name never moved: check it still is this queue. */
+		if (fstatat(dfd, o->file, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    st.st_ino != g->st.st_ino)
+			failed(g, ENOENT);
+		else if (unlinkat(dfd, o->file, 0) == -1)
+			failed(g, errno);
+		else
+			g->result = PIPC_GC_REMOVED;
+		return;
+	}
+	pipc_gc_qname(q, sizeof(q), o);
+	if (unlinkat(dfd, q, 0) == 0)
+		g->result = PIPC_GC_REMOVED;
+	else if (errno == ENOENT)
+		failed(g, ENOENT);
+	else {
+		g->err = errno;
+		put_back(dfd, dir, o, g, PIPC_GC_FAILED);
+		g->result = PIPC_GC_FAILED;
+	}
+}
+
+/*
+ * Collect the n candidates v[i].obj of l (scanned, holders found): each
+ * gets its result. Signals that would end gc halfway are held off until
+ * everything is removed or put back. Returns -1 with errno when holders
+ * could not be looked for again; then everything was put back.
+ */
+int
+pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
+    struct pipc_gc *v, size_t n, int flags, unsigned settle_ms)
+{
+	struct timespec ts = { settle_ms / 1000, settle_ms % 1000 * 1000000L };
+	const struct pipc_obj *o;
+	sigset_t block, old;
+	const char *dir;
+	char *held;
+	int dfd[2], incomplete = 0, rv = 0, saved = 0;
+	size_t i, j;
+
+	if ((held = calloc(n + 1, 1)) == NULL)
+		return -1;
+	dfd[0] = open(d->shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd[1] = open(d->mq, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	sigfillset(&block);
+	sigdelset(&block, SIGSEGV);
+	sigdelset(&block, SIGBUS);
+	sigdelset(&block, SIGFPE);
+	sigdelset(&block, SIGILL);
+	sigdelset(&block, SIGABRT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (i = 0; i < n; i++) {
+		o = &l->v[v[i].obj];
+		v[i].moved = 0;
+		v[i].fd = -1;
+		v[i].err = 0;
+		if (dfd[o->type == PIPC_MQ] == -1)
+			failed(&v[i], errno = EBADF);
+		else if (v[i].restore)
+			put_back(dfd[0], d->shm, o, &v[i], PIPC_GC_RESTORED);
+		else if (o->type == PIPC_MQ)
+			guard_queue(dfd[1], o, &v[i]);
+		else
+			quarantine(dfd[0], d->shm, o, &v[i]);
+	}
+	nanosleep(&ts, NULL);
+	if (recheck(l, v, n, held, &incomplete) == -1) {
+		saved = errno;
+		rv = -1;
+	}
+	for (i = 0, j = 0; i < n; i++) {
+		if (!v[i].moved)
+			continue;
+		o = &l->v[v[i].obj];
+		dir = o->type == PIPC_MQ ? d->mq : d->shm;
+		if (rv == -1) {
+			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
+			    PIPC_GC_FAILED);
+			v[i].err = saved;
+		} else if (held[j])
+			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
+			    o->quarantine ? PIPC_GC_RESTORED : PIPC_GC_HELD);
+		else if (incomplete && !(flags & PIPC_GC_FORCE))
+			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
+			    PIPC_GC_UNKNOWN);
+		else
+			finish(dfd[o->type == PIPC_MQ], dir, o, &v[i]);
+		j++;
+		if (v[i].fd != -1)
+			close(v[i].fd);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (dfd[0] != -1)
+		close(dfd[0]);
+	if (dfd[1] != -1)
+		close(dfd[1]);
+	free(held);
+	errno = saved;
+	return rv;
+}
+
+/* The name a quarantine had, as given to *_open ("x" of "sem.x"), or NULL. */
+const char *
+pipc_gc_origin(const struct pipc_obj *o)
+{
+	if (!o->quarantine || o->origin == NULL)
+		return NULL;
+	return o->type == PIPC_SEM ? o->origin + 4 : o->origin;
+}
+
+/*
+ * An object's name for a terminal, "/name"; for a quarantine also the name
+ * it had, "/.pipc-gc.1f(/name)", or "(?)" when that is unknown. Returns the
+ * length needed, like snprintf.
+ */
+size_t
+pipc_gc_label(char *buf, size_t size, const struct pipc_obj *o, int flags)
+{
+	const char *orig = pipc_gc_origin(o);
+	size_t n;
+
+	if (size < 2)
+		return 0;
+	buf[0] = '/';
+	n = 1 + pipc_escape_text(buf + 1, size - 1, o->name, flags);
+	if (!o->quarantine || n + 3 >= size)
+		return n;
+	n += (size_t)snprintf(buf + n, size - n, orig != NULL ? "(/" : "(?");
+	if (orig != NULL && n < size)
+		n += pipc_escape_text(buf + n, size - n, orig, flags);
+	if (n + 1 < size) {
+		buf[n++] = ')';
+		buf[n] = '\0';
+	}
+	return n;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bats
+# gc against the open/unlink race: a churner keeps opening and mapping the
+# objects gc is collecting, and counts the opens left on an unlinked object.
+load helpers
+
+# Run COLLECTOR... in a loop while the churner does 10,000 opens on 64
+# objects; prints the churner's counts and "runs=N".
+race() {
+	"$HELP/gc_churn" /dev/shm 64 10000 > "$BATS_TEST_TMPDIR/churn" &
+	local churn=$! runs=0
+	while kill -0 "$churn" 2>/dev/null || [ "$runs" -lt 100 ]; do
+		"$@" > /dev/null || return 1
+		runs=$((runs + 1))
+	done
+	wait "$churn" || return 1
+	echo "$(cat "$BATS_TEST_TMPDIR/churn") runs=$runs"
+}
+
+count() {
+	sed -n "s/.*$1=\([0-9]*\).*/\1/p" <<< "$output"
+}
+
+@test "gc never unlinks an object a process opened meanwhile" {
+	run race "$PIPC" gc --min-age 0 'churn.*'
+	assert_success
+	echo "$output"
+	[ "$(count opens)" -ge 10000 ]
+	[ "$(count runs)" -ge 100 ]
+	# The collector did collect: objects went missing and were recreated.
+	[ "$(count missing)" -gt 100 ]
+	[ "$(count unlinked)" -eq 0 ]
+}
+
+@test "the race test sees a naive check-then-unlink collector lose" {
+	run race "$HELP/gc_naive" /dev/shm 1
+	assert_success
+	echo "$output"
+	[ "$(count opens)" -ge 10000 ]
+	[ "$(count unlinked)" -gt 0 ]
+}
