@@ -2,12 +2,14 @@
  * Collecting objects without the open/unlink race. A plain check-then-unlink
  * removes an object that a process opens between the check and the unlink.
  * So each candidate first moves out of reach of new opens: shm and sem are
- * renamed to a quarantine name in the same directory (".pipc-gc.INODE", with
- * the old name in the user.pipc.gc attribute), queues, which cannot be
- * renamed, get mode 01000 so that only root can open them. Then, after a
- * short settle, holders are looked for again; only what nobody holds is
- * unlinked, the rest is put back.
+ * renamed to a quarantine name in the same directory (".pipc-gc.INODE.NAME"),
+ * queues, which cannot be renamed, get mode 01000 so that only root can open
+ * them. Then, after a short settle, holders are looked for again; only what
+ * nobody holds is unlinked, the rest is put back. The whole batch moves at
+ * once: one pass over the directory checks the renames, two over /proc
+ * look for holders, whatever the number of objects.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,6 +33,14 @@ path_of(char *buf, size_t size, const char *dir, const char *file)
 	return buf;
 }
 
+static int
+cmp_ino(const void *a, const void *b)
+{
+	const ino_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
 /* Names are "sem." only for semaphores, never '/', '.' or '..'. */
 static int
 origin_ok(const struct pipc_obj *o, const char *s, size_t n)
@@ -43,14 +53,40 @@ origin_ok(const struct pipc_obj *o, const char *s, size_t n)
 }
 
 /*
+ * A quarantine name is [sem.].pipc-gc.HEX[.NAME]: HEX the inode, which an
+ * object merely named so does not have; NAME its name, when it fits (else
+ * the user.pipc.gc attribute holds its file name). Returns the ".NAME" or ""
+ * part when file is one for inode ino, or NULL.
+ */
+static const char *
+qparse(const char *file, int sem, ino_t ino)
+{
+	unsigned long long v = 0;
+	const char *p = file + (sem ? 4 : 0), *start;
+
+	if (strncmp(p, PIPC_GC_PREFIX, sizeof(PIPC_GC_PREFIX) - 1) != 0)
+		return NULL;
+	start = p += sizeof(PIPC_GC_PREFIX) - 1;
+	for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++)
+		if (p - start > 16 || (p == start && *p == '0'))
+			return NULL;
+		else
+			v = v << 4 | (unsigned)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+	if (p == start || v != (unsigned long long)ino ||
+	    (*p != '\0' && (*p != '.' || p[1] == '\0')))
+		return NULL;
+	return p;
+}
+
+/*
  * Is o a quarantine an interrupted gc left in dir? If so, origin (NAME_MAX
- * + 1 bytes) gets the file name it had, or "" when that was not recorded.
+ * + 1 bytes) gets the file name it had, or "" when that is not known.
  */
 int
 pipc_gc_quarantined(const char *dir, const struct pipc_obj *o, char *origin)
 {
-	const char *hex = o->name + sizeof(PIPC_GC_PREFIX) - 1;
-	char want[32], buf[PATH_MAX];
+	char buf[PATH_MAX];
+	const char *rest;
 	ssize_t n;
 
 	if (o->foreign)
@@ -61,29 +97,40 @@ pipc_gc_quarantined(const char *dir, const struct pipc_obj *o, char *origin)
 		strlcpy(origin, o->file, NAME_MAX + 1);
 		return 1;
 	}
-	/* The name carries the inode: an object merely named so is not one. */
-	snprintf(want, sizeof(want), "%llx", (unsigned long long)o->st.st_ino);
-	if (strncmp(o->name, PIPC_GC_PREFIX, sizeof(PIPC_GC_PREFIX) - 1) != 0 ||
-	    strcmp(hex, want) != 0)
+	if ((rest = qparse(o->file, o->type == PIPC_SEM, o->st.st_ino)) == NULL)
 		return 0;
 	origin[0] = '\0';
-	if (path_of(buf, sizeof(buf), dir, o->file) != NULL &&
-	    (n = lgetxattr(buf, PIPC_GC_XATTR, origin, NAME_MAX)) > 0) {
+	if (*rest == '.') {
+		snprintf(origin, NAME_MAX + 1, "%s%s",
+		    o->type == PIPC_SEM ? "sem." : "", rest + 1);
+		n = (ssize_t)strlen(origin);
+	} else if (snprintf(buf, sizeof(buf), "%s/%s", dir, o->file) <
+	    (int)sizeof(buf) &&
+	    (n = lgetxattr(buf, PIPC_GC_XATTR, origin, NAME_MAX)) > 0)
 		origin[n] = '\0';
-		if (!origin_ok(o, origin, (size_t)n))
-			origin[0] = '\0';
-	}
+	else
+		return 1;
+	if (!origin_ok(o, origin, (size_t)n))
+		origin[0] = '\0';
 	return 1;
 }
 
+/* o's quarantine name; 1 when it holds o's name, 0 when it is too long. */
 int
 pipc_gc_qname(char *buf, size_t size, const struct pipc_obj *o)
 {
-	if (o->quarantine)
-		return strlcpy(buf, o->file, size) < size ? 0 : -1;
-	return (size_t)snprintf(buf, size, "%s%s%llx",
-	    o->type == PIPC_SEM ? "sem." : "", PIPC_GC_PREFIX,
-	    (unsigned long long)o->st.st_ino) < size ? 0 : -1;
+	const char *sem = o->type == PIPC_SEM ? "sem." : "";
+	unsigned long long ino = (unsigned long long)o->st.st_ino;
+
+	if (o->quarantine) {
+		strlcpy(buf, o->file, size);
+		return 1;
+	}
+	if ((size_t)snprintf(buf, size, "%s%s%llx.%s", sem, PIPC_GC_PREFIX, ino,
+	    o->name) < size && strlen(buf) <= NAME_MAX)
+		return 1;
+	snprintf(buf, size, "%s%s%llx", sem, PIPC_GC_PREFIX, ino);
+	return 0;
 }
 
 static void
@@ -93,43 +140,95 @@ failed(struct pipc_gc *g, int err)
 	g->err = err;
 }
 
-/* Move a shm or sem object out of reach of shm_open and sem_open. */
+/*
+ * Move a shm or sem object out of reach of shm_open and sem_open. What the
+ * rename moved is checked later, for the whole batch at once (verify).
+ */
 static void
 quarantine(int dfd, const char *dir, const struct pipc_obj *o,
     struct pipc_gc *g)
 {
 	char q[NAME_MAX + 1], path[PATH_MAX];
 
-	pipc_gc_qname(q, sizeof(q), o);
-	if (!o->quarantine) {
-		/* Recorded first, so a gc killed after the rename can undo it. */
-		if (path_of(path, sizeof(path), dir, o->file) == NULL) {
-			failed(g, ENAMETOOLONG);
-			return;
-		}
-		/* Without the record (no xattrs, no write access) it still works. */
-		if (lsetxattr(path, PIPC_GC_XATTR, o->file, strlen(o->file),
-		    0) == -1 && errno == ENOENT) {
-			failed(g, ENOENT);
-			return;
-		}
-		if (renameat2(dfd, o->file, dfd, q, RENAME_NOREPLACE) == -1) {
-			failed(g, errno);
-			lremovexattr(path, PIPC_GC_XATTR);
-			return;
-		}
+	g->st = o->st;
+	if (o->quarantine) {
+		g->moved = IN_BATCH;
+		return;
 	}
-	if (fstatat(dfd, q, &g->st, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    g->st.st_ino != o->st.st_ino || g->st.st_dev != o->st.st_dev ||
-	    !S_ISREG(g->st.st_mode)) {
-		/* Replaced since the scan: not what was judged; put it back. */
-		if (!o->quarantine &&
-		    renameat2(dfd, q, dfd, o->file, RENAME_NOREPLACE) == 0)
-			lremovexattr(path, PIPC_GC_XATTR);
-		g->result = PIPC_GC_CHANGED;
+	/* A name too long to carry is recorded first, so a killed gc's
+	 * quarantine can still be undone; without xattrs it still works. */
+	if (pipc_gc_qname(q, sizeof(q), o) == 0 &&
+	    snprintf(path, sizeof(path), "%s/%s", dir, o->file) <
+	    (int)sizeof(path) && lsetxattr(path, PIPC_GC_XATTR, o->file,
+	    strlen(o->file), 0) == -1 && errno == ENOENT) {
+		failed(g, ENOENT);
+		return;
+	}
+	if (renameat2(dfd, o->file, dfd, q, RENAME_NOREPLACE) == -1) {
+		failed(g, errno);
 		return;
 	}
 	g->moved = IN_BATCH;
+	g->renamed = 1;
+}
+
+/*
+ * One pass over the directory instead of a stat per object: each renamed
+ * member's quarantine name must hold the inode judged, a regular file. One
+ * swapped for another object since the scan is put back, untouched.
+ */
+static int
+verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
+    size_t n)
+{
+	const struct pipc_obj *o;
+	struct dirent *de;
+	struct stat st;
+	ino_t *ok = NULL;
+	size_t i, nok = 0, cap = 0;
+	char q[NAME_MAX + 1], path[PATH_MAX];
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		int sem = strncmp(de->d_name, "sem.", 4) == 0;
+
+		if (qparse(de->d_name, sem, de->d_ino) == NULL ||
+		    (de->d_type != DT_REG && (de->d_type != DT_UNKNOWN ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))))
+			continue;
+		if (nok == cap && (ok = reallocarray(ok, cap = cap * 2 + 256,
+		    sizeof(*ok))) == NULL) {
+			closedir(d);
+			return -1;
+		}
+		ok[nok++] = de->d_ino;
+	}
+	closedir(d);
+	qsort(ok, nok, sizeof(*ok), cmp_ino);
+	for (i = 0; i < n; i++) {
+		if (!v[i].renamed)
+			continue;
+		o = &l->v[v[i].obj];
+		if (nok > 0 && bsearch(&o->st.st_ino, ok, nok, sizeof(*ok),
+		    cmp_ino) != NULL)
+			continue;
+		if (pipc_gc_qname(q, sizeof(q), o) == 0 &&
+		    path_of(path, sizeof(path), dir, o->file) != NULL)
+			lremovexattr(path, PIPC_GC_XATTR);
+		renameat2(dfd, q, dfd, o->file, RENAME_NOREPLACE);
+		v[i].moved = 0;
+		v[i].result = PIPC_GC_CHANGED;
+	}
+	free(ok);
+	return 0;
 }
 
 /* A queue: mode 01000 keeps every opener but root out. */
@@ -293,6 +392,7 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 	for (i = 0; i < n; i++) {
 		o = &l->v[v[i].obj];
 		v[i].moved = 0;
+		v[i].renamed = 0;
 		v[i].fd = -1;
 		v[i].err = 0;
 		if (dfd[o->type == PIPC_MQ] == -1)
@@ -305,7 +405,8 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 			quarantine(dfd[0], d->shm, o, &v[i]);
 	}
 	nanosleep(&ts, NULL);
-	if (recheck(l, v, n, held, &incomplete) == -1) {
+	if ((dfd[0] != -1 && verify(dfd[0], d->shm, l, v, n) == -1) ||
+	    recheck(l, v, n, held, &incomplete) == -1) {
 		saved = errno;
 		rv = -1;
 	}

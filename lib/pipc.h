@@ -167,7 +167,7 @@ struct pipc_gc {
 	int		 restore;	/* in: put this quarantine back */
 	enum pipc_gc_result result;
 	int		 err;
-	int		 moved, fd;	/* private */
+	int		 moved, renamed, fd;	/* private */
 	struct stat	 st;		/* private */
 };
 #define PIPC_GC_FORCE	0x1	/* collect even if holders are unknown */

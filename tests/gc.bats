@@ -212,7 +212,7 @@ mkobj() {
 	q1=$("$HELP/gc_plant" /dev/shm gone)
 	q2=$("$HELP/gc_plant" /dev/shm sem.lk)
 	q3=$("$HELP/gc_plant" /dev/shm anon norecord)
-	q4=$("$HELP/gc_plant" /dev/shm back)
+	q4=$("$HELP/gc_plant" /dev/shm back xattr)
 	q5=$("$HELP/gc_plant" /dev/shm taken)
 	hold -f -P "/dev/shm/$q4" shm q4
 	hold -f -P "/dev/shm/$q5" shm q5
@@ -241,6 +241,22 @@ mkobj() {
 	assert_output "/$q5(/taken)
 /back
 /taken"
+}
+
+@test "a name too long to carry: recorded in user.pipc.gc" {
+	long=$(printf 'n%.0s' $(seq 250))
+	mkobj "$long" 10
+	mkobj "x$long" 10
+	q=$("$HELP/gc_plant" /dev/shm "x$long" xattr)
+	run pipc ls -n -o NAME
+	assert_line "/$q(/x$long)"
+	assert_line "/$long"
+	run pipc gc --min-age 0
+	assert_success
+	assert_line --regexp "^shm /$long +10 orphan +removed$"
+	assert_line --regexp "^shm /$q\\(/x$long\\) +10 quarantine +removed$"
+	run pipc ls -n
+	assert_output ""
 }
 
 @test "an object merely named like a quarantine is an ordinary one" {
@@ -288,4 +304,31 @@ mkobj() {
 	assert_line --regexp '^shm /mine +10 unknown +kept: unknown$'
 	assert_output --partial 'could not be read'
 	[ -e /dev/shm/mine ]
+}
+
+@test "a queue left at mode 01000 by a killed gc: removed, or kept if held" {
+	hold -c mq free
+	crash "$HOLD_PID"
+	hold -c mq busy
+	chmod 1000 "$MQ/free" "$MQ/busy"
+	run pipc ls -n -o NAME -t mq
+	assert_output "/busy(/busy)
+/free(/free)"
+	run pipc gc
+	assert_success
+	assert_line --regexp '^mq +/busy\(/busy\) .* quarantine +kept: held, left in quarantine$'
+	assert_line --regexp '^mq +/free\(/free\) .* quarantine +removed$'
+	[ -e "$MQ/busy" ] && [ ! -e "$MQ/free" ]
+}
+
+@test "a queue keeps its mode after gc, and gc leaves no mode 01000" {
+	hold -c mq busy
+	chmod 640 "$MQ/busy"
+	hold -c mq gone
+	crash "$HOLD_PID"
+	run pipc gc --min-age 0 -v
+	assert_success
+	assert_line --regexp '^mq +/busy .* kept: held$'
+	[ "$(stat -c %a "$MQ/busy")" = 640 ]
+	[ ! -e "$MQ/gone" ]
 }

@@ -9,7 +9,7 @@ race() {
 	"$HELP/gc_churn" /dev/shm 64 10000 > "$BATS_TEST_TMPDIR/churn" &
 	local churn=$! runs=0
 	while kill -0 "$churn" 2>/dev/null || [ "$runs" -lt 100 ]; do
-		"$@" > /dev/null || return 1
+		"$@" >> "$BATS_TEST_TMPDIR/collector" || return 1
 		runs=$((runs + 1))
 	done
 	wait "$churn" || return 1
@@ -29,6 +29,10 @@ count() {
 	# The collector did collect: objects went missing and were recreated.
 	[ "$(count missing)" -gt 100 ]
 	[ "$(count unlinked)" -eq 0 ]
+	# And the race was met: some objects were opened after gc judged
+	# them, and put back (without -v, only those show as held).
+	grep -c 'kept: held$' "$BATS_TEST_TMPDIR/collector"
+	[ "$(grep -c 'kept: held$' "$BATS_TEST_TMPDIR/collector")" -gt 0 ]
 }
 
 @test "the race test sees a naive check-then-unlink collector lose" {

@@ -1,8 +1,9 @@
 /*
  * gc_churn DIR N OPENS: the other side of the open/unlink race. Keeps
  * opening and mapping random objects DIR/churn.K and DIR/sem.churn.K (K <
- * N), as shm_open and sem_open would, holds each for up to a millisecond,
- * then asks whether it was unlinked under it (st_nlink 0): through the fd it
+ * N), as shm_open and sem_open would, holds each for up to half a
+ * millisecond (one in 16 for 10 to 30 ms, longer than gc's settle), then
+ * asks whether it was unlinked under it (st_nlink 0): through the fd it
  * kept, or through /proc/self/map_files when it closed the fd after mapping.
  * A missing object is created again, unmapped, for the collector to take.
  * Stops after OPENS opens and prints
@@ -57,8 +58,11 @@ main(int argc, char **argv)
 		if (!keep)
 			close(fd);
 		((volatile char *)p)[0]++;
+		/* Mostly brief; one in 16 outlasts gc's settle time, so
+		 * that gc must find it and put it back. */
 		hold.tv_sec = 0;
-		hold.tv_nsec = (rand() % 1000) * 1000L;
+		hold.tv_nsec = rand() % 16 ? (rand() % 500) * 1000L :
+		    (10 + rand() % 20) * 1000000L;
 		nanosleep(&hold, NULL);
 		if (keep) {
 			if (fstat(fd, &st) == -1)
