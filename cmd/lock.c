@@ -1,22 +1,296 @@
-/* lock: not built yet (placeholder while its issue is in progress). */
+/* lock: hold a named semaphore as a mutex, around a command or until unlock. */
 #include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "lockcmd.h"
 
-static int
-lock_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	warnx("lock: not implemented yet");
-	return 1;
-}
+enum { OPT_RECOVER = OPT_COMMON_LAST, OPT_FORCE, OPT_STALE_AFTER, OPT_OWNER };
 
 static const struct option longopts[] = {
+	{ "nonblock",	 no_argument,	    NULL, 'n' },
+	{ "wait",	 required_argument, NULL, 'w' },
+	{ "timeout",	 required_argument, NULL, 'w' },
+	{ "mode",	 required_argument, NULL, 'm' },
+	{ "recover",	 no_argument,	    NULL, OPT_RECOVER },
+	{ "force",	 no_argument,	    NULL, OPT_FORCE },
+	{ "stale-after", required_argument, NULL, OPT_STALE_AFTER },
+	{ "owner",	 required_argument, NULL, OPT_OWNER },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
+static int lock_main(int, char **);
+
 const struct cmd cmd_lock = {
-	"lock", lock_main, "", "", "h", longopts
+	"lock", lock_main,
+	"[-n] [-w SECS] [-m MODE] [--recover] [--force] [--stale-after DURATION] "
+	"[--owner PID] NAME [[--] CMD [ARG...]]",
+	"  -n, --nonblock        fail at once (exit 3) if the lock is held\n"
+	"  -w, --wait SECS       wait at most SECS (fractions allowed), then exit 3\n"
+	"  -m, --mode MODE       permissions if it is created (0600)\n"
+	"      --recover         take over a lock whose recorded owner is dead\n"
+	"      --force           --recover even a lock with no owner record\n"
+	"      --stale-after DURATION\n"
+	"                        with --recover: also one with no record that\n"
+	"                        nobody maps and unchanged for DURATION (30s, 10m)\n"
+	"      --owner PID       without CMD: record PID, not the parent, as owner\n"
+	COMMON_HELP,
+	"nw:m:h", longopts
 };
+
+struct opts {
+	int		 nonblock, recover, timed, flags;
+	struct timespec	 wait;
+	const char	*wait_arg;
+	mode_t		 mode;
+	time_t		 stale_after;
+	pid_t		 owner;
+};
+
+static volatile sig_atomic_t child;
+
+static void
+forward(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
+
+static int
+after(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
+static void
+add(struct timespec *t, time_t sec, long nsec)
+{
+	t->tv_sec += sec;
+	if ((t->tv_nsec += nsec) >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+/*
+ * Take the lock for me: 0, 3 when busy or timed out (said so), 1 on error.
+ * With --recover, wait in slices and retry the takeover between them, as
+ * the owner may die while we wait.
+ */
+static int
+acquire(struct pipc_lock *lk, const char *name, const struct opts *op,
+    const struct pipc_owner *me)
+{
+	struct timespec deadline, now, slice;
+	struct pipc_owner prev;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	add(&deadline, op->wait.tv_sec, op->wait.tv_nsec);
+	for (;;) {
+		if (pipc_lock_take(lk, 0, NULL) == 0)
+			break;
+		if (errno != EAGAIN) {
+			warn("/%s", name);
+			return 1;
+		}
+		if (op->recover) {
+			if ((r = pipc_lock_recover(lk, me, op->flags,
+			    op->stale_after, &prev)) == -1) {
+				warn("/%s: recover", name);
+				return 1;
+			}
+			if (r == 1) {
+				lock_took_over(name, &prev);
+				return 0;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (op->nonblock || (op->timed && after(&now, &deadline))) {
+			lock_busy(lk, name, op->nonblock ? NULL : op->wait_arg);
+			return 3;
+		}
+		slice = now;
+		add(&slice, 0, 100000000);
+		if (op->recover && (!op->timed || after(&deadline, &slice)))
+			r = pipc_lock_take(lk, 1, &slice);
+		else
+			r = pipc_lock_take(lk, 1, op->timed ? &deadline : NULL);
+		if (r == 0)
+			break;
+		if (errno != ETIMEDOUT) {
+			warn("/%s", name);
+			return 1;
+		}
+	}
+	if (pipc_lock_record(lk, me) == -1)
+		warn("/%s: cannot record the owner", name);
+	return 0;
+}
+
+/* Run the command holding the lock; release it when the command ends. */
+static int
+run(struct pipc_lock *lk, const char *name, const struct pipc_owner *me,
+    char **cmd)
+{
+	struct sigaction sa;
+	struct pipc_owner co;
+	sigset_t set, old;
+	siginfo_t si;
+	pid_t pid;
+	int status, r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if ((pid = fork()) == -1) {
+		warn("fork");
+		pipc_lock_release(lk, me, NULL);
+		return 1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* The command is the owner: it may outlive us. */
+		if (pipc_owner_of(getpid(), &co) == 0 &&
+		    pipc_lock_transfer(lk, me, &co) == -1) {
+			if (errno == ESTALE) {
+				warnx("/%s was taken over before %s could "
+				    "start", name, cmd[0]);
+				_exit(1);
+			}
+			warn("/%s: cannot record the owner", name);
+		}
+		execvp(cmd[0], cmd);
+		warn("%s", cmd[0]);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	child = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	/* Leave it a zombie while releasing: its PID cannot be reused. */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
+		if (errno != EINTR)
+			err(1, "wait");
+	if (pipc_owner_of(pid, &co) == -1)
+		memset(&co, 0, sizeof(co));
+	if ((r = pipc_lock_release(lk, me, &co)) == -1)
+		warn("/%s: release", name);
+	else if (r == 1)
+		warnx("/%s was taken over or unlocked while %s ran: not "
+		    "released", name, cmd[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "wait");
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int
+lock_main(int argc, char **argv)
+{
+	struct pipc_lock lk;
+	struct pipc_owner me;
+	struct opts op;
+	const char *name;
+	int ch, rv;
+
+	memset(&op, 0, sizeof(op));
+	op.mode = 0600;
+	op.stale_after = -1;
+	while ((ch = getopt_long(argc, argv, "+nw:m:h", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'n':
+			op.nonblock = 1;
+			break;
+		case 'w':
+			if (pipc_parse_seconds(optarg, &op.wait) == -1) {
+				warnx("-w %s: not a number of seconds", optarg);
+				usage(&cmd_lock);
+			}
+			op.timed = 1;
+			op.wait_arg = optarg;
+			break;
+		case 'm':
+			if (pipc_parse_mode(optarg, &op.mode) == -1) {
+				warnx("-m %s: not an octal mode", optarg);
+				usage(&cmd_lock);
+			}
+			break;
+		case OPT_RECOVER:
+			op.recover = 1;
+			break;
+		case OPT_FORCE:
+			op.recover = 1;
+			op.flags |= PIPC_LOCK_FORCE;
+			break;
+		case OPT_STALE_AFTER:
+			if (pipc_parse_duration(optarg, &op.stale_after) ==
+			    -1) {
+				warnx("--stale-after %s: not a duration (30s, "
+				    "10m, 2h, 1d)", optarg);
+				usage(&cmd_lock);
+			}
+			break;
+		case OPT_OWNER:
+			if ((op.owner = lock_parse_pid(optarg)) == -1)
+				usage(&cmd_lock);
+			break;
+		default:
+			common_option(&cmd_lock, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(&cmd_lock);
+	if ((name = lock_name(argv[0])) == NULL)
+		usage(&cmd_lock);
+	argc--;
+	argv++;
+	if (argc > 0 && strcmp(argv[0], "--") == 0) {
+		argc--;
+		argv++;
+	}
+	if (op.owner != 0 && argc > 0) {
+		warnx("--owner is for the form without CMD");
+		usage(&cmd_lock);
+	}
+	if (op.stale_after >= 0 && !op.recover) {
+		warnx("--stale-after needs --recover");
+		usage(&cmd_lock);
+	}
+	if (pipc_owner_of(argc > 0 ? getpid() : op.owner ? op.owner :
+	    getppid(), &me) == -1) {
+		if (errno == ESRCH)
+			warnx("owner %d: no such process",
+			    op.owner ? (int)op.owner : (int)getppid());
+		else
+			warn("/proc");
+		return 1;
+	}
+	if (lock_open(&lk, name, 1, op.mode) == -1)
+		return 1;
+	rv = acquire(&lk, name, &op, &me);
+	if (rv == 0 && argc > 0)
+		rv = run(&lk, name, &me, argv);
+	pipc_lock_close(&lk);
+	return rv;
+}

@@ -17,7 +17,8 @@
 enum col {
 	C_TYPE, C_NAME, C_PATH, C_SIZE, C_OWNER, C_UID, C_GROUP, C_GID,
 	C_MODE, C_MTIME, C_INODE, C_HOLDERS, C_PIDS, C_STATE, C_VALUE,
-	C_WAITERS, C_MSGS, C_MAXMSG, C_MSGSIZE, C_QSIZE, C_NOTIFY, C_NCOLS
+	C_WAITERS, C_LOCKOWNER, C_MSGS, C_MAXMSG, C_MSGSIZE, C_QSIZE, C_NOTIFY,
+	C_NCOLS
 };
 
 /* One table drives -o, -H, the help text and the completions. */
@@ -44,6 +45,8 @@ static const struct column {
 			    "foreign or unknown" },
 	[C_VALUE]	= { "VALUE", 1, 0, "semaphore value" },
 	[C_WAITERS]	= { "WAITERS", 1, 0, "semaphore waiters" },
+	[C_LOCKOWNER]	= { "LOCKOWNER", 0, 0, "held lock's recorded owner, "
+			    "PID(command) or PID(dead)" },
 	[C_MSGS]	= { "MSGS", 1, 0, "messages in the queue" },
 	[C_MAXMSG]	= { "MAXMSG", 1, 0, "queue capacity in messages" },
 	[C_MSGSIZE]	= { "MSGSIZE", 1, 0, "largest message in bytes" },
@@ -253,6 +256,15 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 			return "?";
 		snprintf(buf, size, "%u", c == C_VALUE ? o->value : o->waiters);
 		return buf;
+	case C_LOCKOWNER:
+		if (!o->lockrec)
+			return "-";
+		pipc_escape_text(tmp, sizeof(tmp), o->lock.comm,
+		    op->raw ? PIPC_ESC_SPACE : 0);
+		snprintf(buf, size, "%d(%s)", (int)o->lock.pid,
+		    o->lock.alive == PIPC_OWNER_DEAD ? "dead" :
+		    o->lock.alive == PIPC_OWNER_UNKNOWN ? "?" : tmp);
+		return buf;
 	case C_MSGS:
 	case C_MAXMSG:
 	case C_MSGSIZE:
@@ -350,6 +362,21 @@ json_num(const char *key, long long v, int known)
 		printf(",\"%s\":null", key);
 }
 
+/* "lock_owner": the record of a held lock, or null; alive null if unknown. */
+static void
+print_lock_owner(const struct pipc_obj *o)
+{
+	if (!o->lockrec) {
+		printf(",\"lock_owner\":null");
+		return;
+	}
+	printf(",\"lock_owner\":{\"pid\":%d,\"start\":%llu,\"boot_id\":\"%s\","
+	    "\"pidns\":%llu,\"alive\":%s}", (int)o->lock.pid, o->lock.start,
+	    o->lock.boot_id, o->lock.pidns,
+	    o->lock.alive == PIPC_OWNER_ALIVE ? "true" :
+	    o->lock.alive == PIPC_OWNER_DEAD ? "false" : "null");
+}
+
 static void
 print_json(const struct pipc_list *l, const char *show)
 {
@@ -396,6 +423,7 @@ print_json(const struct pipc_list *l, const char *show)
 			json_num("value", o->value, o->facts);
 			json_num("waiters", o->waiters, o->facts);
 			printf(",\"temp\":%s", o->temp ? "true" : "false");
+			print_lock_owner(o);
 		} else if (o->type == PIPC_MQ) {
 			json_num("msgs", o->msgs, o->attrs);
 			json_num("maxmsg", o->maxmsg, o->attrs);

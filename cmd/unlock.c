@@ -1,22 +1,144 @@
-/* unlock: not built yet (placeholder while its issue is in progress). */
+/* unlock: release a lock taken by 'pipc lock NAME' (or a dead program's). */
 #include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
-
-static int
-unlock_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	warnx("unlock: not implemented yet");
-	return 1;
-}
+#include "lockcmd.h"
 
 static const struct option longopts[] = {
+	{ "force",	no_argument,	NULL, 'f' },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
+static int unlock_main(int, char **);
+
 const struct cmd cmd_unlock = {
-	"unlock", unlock_main, "", "", "h", longopts
+	"unlock", unlock_main, "[-f] NAME",
+	"  -f, --force           release even a lock a live process owns, or\n"
+	"                        one not held (and say what was done)\n"
+	COMMON_HELP,
+	"fh", longopts
 };
+
+/* Is pid this process or one of its ancestors, the very same processes? */
+static int
+ours(const struct pipc_owner *o)
+{
+	unsigned long long start;
+	pid_t pid = getpid(), ppid;
+	int depth;
+
+	for (depth = 0; pid > 0 && depth < 64; depth++, pid = ppid) {
+		if (pipc_proc_stat(pid, &start, &ppid, NULL, NULL) == -1)
+			return 0;
+		if (pid == o->pid)
+			return start == o->start;
+	}
+	return 0;
+}
+
+/*
+ * Decide under the guard whether the lock may be released: 0 yes, 1 no
+ * (said why). Notes what a --force overrode.
+ */
+static int
+allowed(struct pipc_lock *lk, const char *name, int force, int value)
+{
+	struct pipc_owner o;
+	char who[160];
+	pid_t pid;
+	int rec, m;
+
+	if (value > 0) {
+		if (!force) {
+			warnx("/%s is not locked (value %d): nothing to "
+			    "release", name, value);
+			return 1;
+		}
+		warnx("/%s was not locked (value %d): posted anyway, --force; "
+		    "it now admits %d at once", name, value, value + 1);
+		return 0;
+	}
+	rec = lk->norecord ? 0 : pipc_owner_get(lk->fd, &o);
+	if (rec == 1) {
+		lock_who(&o, who, sizeof(who));
+		if (o.alive == PIPC_OWNER_DEAD || ours(&o))
+			return 0;
+		if (!force) {
+			warnx("/%s is held by %s, not by this process or its "
+			    "parents: not released (--force releases it)",
+			    name, who);
+			return 1;
+		}
+		warnx("/%s: released the lock of %s (--force)", name, who);
+		return 0;
+	}
+	/* No record: whoever still maps it may be its holder. */
+	if ((m = pipc_lock_mapped(lk, &pid)) == 0)
+		return 0;
+	if (!force) {
+		if (m == 1)
+			warnx("/%s has no owner record and PID %d maps it: it "
+			    "may hold it; not released (--force releases it)",
+			    name, (int)pid);
+		else
+			warnx("/%s has no owner record and not every process "
+			    "could be read: not released (--force releases "
+			    "it)", name);
+		return 1;
+	}
+	warnx("/%s: released a lock with no owner record (--force)", name);
+	return 0;
+}
+
+static int
+unlock_main(int argc, char **argv)
+{
+	struct pipc_lock lk;
+	const char *name;
+	int ch, force = 0, value, rv = 1;
+
+	while ((ch = getopt_long(argc, argv, cmd_unlock.shortopts, longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			force = 1;
+			break;
+		default:
+			common_option(&cmd_unlock, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(&cmd_unlock);
+	if ((name = lock_name(argv[0])) == NULL)
+		usage(&cmd_unlock);
+	if (lock_open(&lk, name, 0, 0) == -1)
+		return 1;
+	if (pipc_lock_guard(&lk) == -1) {
+		warn("/%s: flock", name);
+		goto out;
+	}
+	if (sem_getvalue(lk.sem, &value) == -1)
+		warn("/%s", name);
+	else if (allowed(&lk, name, force, value) == 0) {
+		/* The record goes first: a new holder never sees the old one's. */
+		if (!lk.norecord && pipc_owner_clear(lk.fd) == -1 &&
+		    errno != ENOTSUP && errno != EOPNOTSUPP)
+			warn("/%s: cannot clear the owner record", name);
+		else if (sem_post(lk.sem) == -1)
+			warn("/%s: sem_post", name);
+		else
+			rv = 0;
+	}
+	pipc_lock_unguard(&lk);
+out:
+	pipc_lock_close(&lk);
+	return rv;
+}

@@ -420,6 +420,11 @@ pipc_classify(struct pipc_list *l)
 			o->state = PIPC_CORRUPT;
 		else if (o->nhold > 0)
 			o->state = PIPC_IN_USE;
+		/* A lock whose owner lives, though nothing maps it (lock.c). */
+		else if (o->lockrec && o->lock.alive == PIPC_OWNER_ALIVE)
+			o->state = PIPC_IN_USE;
+		else if (o->lockrec && o->lock.alive == PIPC_OWNER_UNKNOWN)
+			o->state = PIPC_UNKNOWN;
 		else if (l->incomplete)
 			o->state = PIPC_UNKNOWN;
 		else if (o->type == PIPC_SEM && o->facts && o->value == 0)

@@ -29,6 +29,17 @@ struct pipc_proc {
 	char		 comm[17];
 };
 
+/* Issue 4: who holds a lock, as recorded on its sem.NAME file (owner.c). */
+enum pipc_alive { PIPC_OWNER_DEAD, PIPC_OWNER_ALIVE, PIPC_OWNER_UNKNOWN };
+struct pipc_owner {
+	pid_t		 pid;
+	unsigned long long start;	/* /proc/PID/stat field 22, in ticks */
+	unsigned long long pidns;	/* inode of the PID namespace */
+	char		 boot_id[37];
+	enum pipc_alive	 alive;		/* set by pipc_owner_check */
+	char		 comm[17];	/* set by pipc_owner_check if alive */
+};
+
 struct pipc_obj {
 	enum pipc_type	 type;
 	enum pipc_state	 state;
@@ -44,6 +55,8 @@ struct pipc_obj {
 	uint32_t	 value, waiters;			/* sem */
 	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
 	pid_t		 notify_pid;				/* mq */
+	unsigned	 lockrec:1;	/* sem at value 0: lock has an owner */
+	struct pipc_owner lock;		/* ...recorded here, checked */
 	uint32_t	*hold;		/* indices into pipc_list.procs */
 	uint32_t	 nhold;
 };
@@ -107,6 +120,40 @@ size_t		 pipc_utf8_len(const unsigned char *);
 /* Issue 3 (create, rm, map, send, recv): declarations below. */
 
 /* Issue 4 (lock, unlock, owner records): declarations below. */
+/* owner.c */
+#define PIPC_OWNER_XATTR	"user.pipc.owner"
+int		 pipc_proc_stat(pid_t, unsigned long long *, pid_t *, char *,
+		    char [17]);
+int		 pipc_owner_of(pid_t, struct pipc_owner *);
+int		 pipc_owner_get(int, struct pipc_owner *);
+int		 pipc_owner_set(int, const struct pipc_owner *);
+int		 pipc_owner_clear(int);
+enum pipc_alive	 pipc_owner_check(struct pipc_owner *);
+int		 pipc_owner_same(const struct pipc_owner *,
+		    const struct pipc_owner *);
+
+/* lock.c: a named semaphore used as a mutex, with its owner record */
+struct pipc_lock {
+	sem_t		*sem;
+	int		 fd;		/* O_RDONLY: flock guard, owner record */
+	int		 norecord;	/* the filesystem keeps no xattrs */
+};
+#define PIPC_LOCK_FORCE		0x1	/* recover: take a record-less lock */
+int		 pipc_lock_open(int, const char *, int, mode_t,
+		    struct pipc_lock *);
+void		 pipc_lock_close(struct pipc_lock *);
+int		 pipc_lock_guard(struct pipc_lock *);
+void		 pipc_lock_unguard(struct pipc_lock *);
+int		 pipc_lock_take(struct pipc_lock *, int,
+		    const struct timespec *);
+int		 pipc_lock_record(struct pipc_lock *, const struct pipc_owner *);
+int		 pipc_lock_transfer(struct pipc_lock *, const struct pipc_owner *,
+		    const struct pipc_owner *);
+int		 pipc_lock_recover(struct pipc_lock *, const struct pipc_owner *,
+		    int, time_t, struct pipc_owner *);
+int		 pipc_lock_release(struct pipc_lock *, const struct pipc_owner *,
+		    const struct pipc_owner *);
+int		 pipc_lock_mapped(struct pipc_lock *, pid_t *);
 
 /* Issue 5 (gc): declarations below. */
 /* duration.c: "30s", "10m", "2h", "1d", "1h30m"; -1 with EINVAL or ERANGE */

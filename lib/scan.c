@@ -140,6 +140,11 @@ read_sem(int dfd, struct pipc_obj *o)
 		return;
 	if (pipc_sem_read(fd, &o->value, &o->waiters) == 0)
 		o->facts = 1;
+	/* Only a held lock has an owner worth a look (lock.c, owner.c). */
+	if (o->facts && o->value == 0 && pipc_owner_get(fd, &o->lock) == 1) {
+		o->lockrec = 1;
+		pipc_owner_check(&o->lock);
+	}
 	close(fd);
 }
 
