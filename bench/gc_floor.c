@@ -4,7 +4,6 @@
  * new names, then N fresh files unlinked directly (as find -delete does).
  * Prints "rename S unlink-renamed S unlink S" in seconds.
  */
-#define _GNU_SOURCE
 #include <err.h>
 #include <fcntl.h>
 #include <stdio.h>

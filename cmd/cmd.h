@@ -36,6 +36,17 @@ void	help(const struct cmd *) __attribute__((noreturn));
 int	common_option(const struct cmd *, int, const char *);
 int	finish_stdout(int);
 
+/* lifecycle.c: shared by create, rm, map, send and recv */
+const char	*obj_label(int, const char *);
+const char	*check_name(const char *, enum pipc_type);
+int		 open_dir(enum pipc_type);
+uint64_t	 size_arg(const char *, const char *);
+mode_t		 mode_arg(const char *);
+long long	 count_arg(const char *, const char *, long long, long long);
+struct timespec	 seconds_arg(const char *, const char *);
+int		 open_queue(const char *, int, const char **);
+struct timespec	 deadline(struct timespec);
+
 /* ls.c, for __complete */
 int	ls_complete_columns(void);
 int	ls_complete_objects(const char *);

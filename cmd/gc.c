@@ -64,7 +64,7 @@ const struct cmd cmd_gc = {
 	"[-bJnv] [--check] [-t TYPE]... [--min-age DUR] "
 	"[--user USER | --all-users] [--since SNAPSHOT] [--force] [PATTERN...]",
 	"  -n, --dry-run         say what would be removed, remove nothing\n"
-	"      --check           remove nothing; exit 4 if anything would be\n"
+	"      --check           remove nothing; exit 4 if anything is to go\n"
 	"  -t, --type TYPE       only shm, sem or mq objects (repeatable)\n"
 	"      --min-age DUR     only objects unchanged this long: 30s, 10m, 2h,\n"
 	"                        1d (default 10m; 0 with --since)\n"

@@ -1,22 +1,127 @@
-/* recv: not built yet (placeholder while its issue is in progress). */
+/* recv: take messages off a queue and print them. */
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
-static int
-recv_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	warnx("recv: not implemented yet");
-	return 1;
-}
-
 static const struct option longopts[] = {
+	{ "count",	required_argument, NULL, 'c' },
+	{ "json",	no_argument,	   NULL, 'J' },
+	{ "nonblock",	no_argument,	   NULL, 'n' },
+	{ "wait",	required_argument, NULL, 'w' },
+	{ "timeout",	required_argument, NULL, 'w' },
+	{ "null",	no_argument,	   NULL, '0' },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
+static int recv_main(int, char **);
+
 const struct cmd cmd_recv = {
-	"recv", recv_main, "", "", "h", longopts
+	"recv", recv_main,
+	"[-0 | -J] [-n | -w SECS] [-c N] NAME",
+	"  -c, --count N         take N messages (1)\n"
+	"  -0, --null            end each message with NUL, not newline\n"
+	"  -J, --json            one JSON object per message, with its "
+	"priority\n"
+	"  -n, --nonblock        an empty queue is exit 3 at once\n"
+	"  -w, --wait SECS       wait at most SECS in all (0.5 works), else "
+	"exit 3\n"
+	COMMON_HELP,
+	"c:Jnw:0h", longopts
 };
+
+static void
+print_json(const char *msg, size_t len, unsigned prio)
+{
+	size_t need = pipc_escape_json_mem(NULL, 0, msg, len) + 1;
+	char *esc;
+
+	if ((esc = malloc(need)) == NULL)
+		err(1, NULL);
+	pipc_escape_json_mem(esc, need, msg, len);
+	printf("{\"priority\":%u,\"size\":%zu,\"message\":\"%s\"}\n", prio,
+	    len, esc);
+	free(esc);
+}
+
+static int
+recv_main(int argc, char **argv)
+{
+	struct timespec wait = { 0, 0 }, end = { 0, 0 };
+	struct mq_attr a;
+	const char *label, *waitarg = NULL;
+	long long count = 1, i;
+	unsigned prio;
+	ssize_t n;
+	char *buf;
+	int ch, json = 0, null = 0, nonblock = 0, timed = 0, q;
+
+	while ((ch = getopt_long(argc, argv, cmd_recv.shortopts, longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c': count = count_arg("-c", optarg, 1, LLONG_MAX); break;
+		case 'J': json = 1; break;
+		case 'n': nonblock = 1; break;
+		case 'w':
+			wait = seconds_arg("-w", waitarg = optarg);
+			timed = 1;
+			break;
+		case '0': null = 1; break;
+		default:
+			common_option(&cmd_recv, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(&cmd_recv);
+	if (nonblock && timed)
+		errx(2, "-n and -w exclude each other");
+	if (json && null)
+		errx(2, "-0 and -J exclude each other");
+
+	q = open_queue(argv[0], O_RDONLY | (nonblock ? O_NONBLOCK : 0),
+	    &label);
+	if (mq_getattr(q, &a) == -1)
+		err(1, "%s", label);
+	if ((buf = malloc((size_t)a.mq_msgsize)) == NULL)
+		err(1, NULL);
+	/* One deadline for all N: the command never waits longer than SECS. */
+	if (timed)
+		end = deadline(wait);
+	for (i = 0; i < count; i++) {
+		n = timed ? mq_timedreceive(q, buf, (size_t)a.mq_msgsize, &prio,
+		    &end) : mq_receive(q, buf, (size_t)a.mq_msgsize, &prio);
+		if (n == -1 && errno == ETIMEDOUT) {
+			warnx("%s: timed out after %s s: queue empty", label,
+			    waitarg);
+			return 3;
+		}
+		if (n == -1 && errno == EAGAIN) {
+			warnx("%s: queue empty", label);
+			return 3;
+		}
+		if (n == -1)
+			err(1, "%s", label);
+		if (json)
+			print_json(buf, (size_t)n, prio);
+		else {
+			fwrite(buf, 1, (size_t)n, stdout);
+			putchar(null ? '\0' : '\n');
+		}
+		/* Each message is out before the next leaves the queue. */
+		if (fflush(stdout) == EOF)
+			break;
+	}
+	free(buf);
+	close(q);
+	return 0;
+}

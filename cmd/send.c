@@ -1,22 +1,127 @@
-/* send: not built yet (placeholder while its issue is in progress). */
+/* send: put one message on a queue. */
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
-static int
-send_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	warnx("send: not implemented yet");
-	return 1;
-}
-
 static const struct option longopts[] = {
+	{ "nonblock",	no_argument,	   NULL, 'n' },
+	{ "priority",	required_argument, NULL, 'p' },
+	{ "wait",	required_argument, NULL, 'w' },
+	{ "timeout",	required_argument, NULL, 'w' },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
+static int send_main(int, char **);
+
 const struct cmd cmd_send = {
-	"send", send_main, "", "", "h", longopts
+	"send", send_main,
+	"[-n | -w SECS] [-p PRIO] NAME [MESSAGE | -]",
+	"  -p, --priority PRIO   0 (default) to 32767; higher is received "
+	"first\n"
+	"  -n, --nonblock        a full queue is exit 3 at once\n"
+	"  -w, --wait SECS       wait at most SECS (0.5 works) for room, "
+	"else exit 3\n"
+	COMMON_HELP,
+	"np:w:h", longopts
 };
+
+/* Standard input up to one byte more than fits, to tell it is too long. */
+static char *
+read_message(size_t max, size_t *len)
+{
+	char *b;
+	ssize_t n;
+
+	if ((b = malloc(max + 1)) == NULL)
+		err(1, NULL);
+	*len = 0;
+	while (*len <= max) {
+		n = read(STDIN_FILENO, b + *len, max + 1 - *len);
+		if (n == 0)
+			break;
+		if (n == -1 && errno != EINTR)
+			err(1, "standard input");
+		if (n > 0)
+			*len += (size_t)n;
+	}
+	return b;
+}
+
+static int
+send_main(int argc, char **argv)
+{
+	struct timespec wait = { 0, 0 }, end;
+	struct mq_attr a;
+	const char *label, *waitarg = NULL;
+	char *msg, *in = NULL;
+	size_t len;
+	unsigned prio = 0;
+	int ch, nonblock = 0, timed = 0, q, r;
+
+	while ((ch = getopt_long(argc, argv, cmd_send.shortopts, longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n': nonblock = 1; break;
+		case 'p':
+			prio = (unsigned)count_arg("-p", optarg, 0,
+			    sysconf(_SC_MQ_PRIO_MAX) - 1);
+			break;
+		case 'w':
+			wait = seconds_arg("-w", waitarg = optarg);
+			timed = 1;
+			break;
+		default:
+			common_option(&cmd_send, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || argc > 2)
+		usage(&cmd_send);
+	if (nonblock && timed)
+		errx(2, "-n and -w exclude each other");
+
+	q = open_queue(argv[0], O_WRONLY | (nonblock ? O_NONBLOCK : 0),
+	    &label);
+	if (mq_getattr(q, &a) == -1)
+		err(1, "%s", label);
+	if (argc == 2 && strcmp(argv[1], "-") != 0) {
+		msg = argv[1];
+		len = strlen(msg);
+	} else
+		msg = in = read_message((size_t)a.mq_msgsize, &len);
+	/* Refused here, not by the kernel, to say what the limit is. */
+	if (len > (size_t)a.mq_msgsize)
+		errx(1, "%s: the message (%s%zu bytes) is larger than the "
+		    "queue's msgsize (%ld bytes)", label,
+		    in != NULL ? "over " : "", in != NULL ? len - 1 : len,
+		    a.mq_msgsize);
+	if (timed) {
+		end = deadline(wait);
+		r = mq_timedsend(q, msg, len, prio, &end);
+	} else
+		r = mq_send(q, msg, len, prio);
+	if (r == -1 && errno == ETIMEDOUT) {
+		warnx("%s: timed out after %s s: queue still full (%ld "
+		    "messages)", label, waitarg, a.mq_maxmsg);
+		return 3;
+	}
+	if (r == -1 && errno == EAGAIN) {
+		warnx("%s: queue full (%ld messages)", label, a.mq_maxmsg);
+		return 3;
+	}
+	if (r == -1)
+		err(1, "%s", label);
+	free(in);
+	close(q);
+	return 0;
+}

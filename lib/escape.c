@@ -97,12 +97,25 @@ pipc_escape_text(char *out, size_t size, const char *in, int flags)
 size_t
 pipc_escape_json(char *out, size_t size, const char *in)
 {
+	return pipc_escape_json_mem(out, size, in, strlen(in));
+}
+
+/* The same for inlen bytes that may hold NULs (a message): NUL is \u0000. */
+size_t
+pipc_escape_json_mem(char *out, size_t size, const char *in, size_t inlen)
+{
 	const unsigned char *s = (const unsigned char *)in;
+	const unsigned char *end = s + inlen;
+	unsigned char seq[5] = { 0 };
 	size_t len = 0, n;
 	char buf[8];
 
-	while (*s != '\0') {
-		n = pipc_utf8_len(s);
+	while (s < end) {
+		/* A sequence cut by the end must not be read past it. */
+		n = (size_t)(end - s) < 4 ? (size_t)(end - s) : 4;
+		memcpy(seq, s, n);
+		seq[n] = '\0';
+		n = pipc_utf8_len(seq);
 		if (n == 0) {
 			snprintf(buf, sizeof(buf), "\\udc%02x", *s);
 			len = put(out, size, len, buf, 6);

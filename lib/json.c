@@ -30,11 +30,20 @@ static int
 expect(struct pipc_json *r, char c)
 {
 	blank(r);
-	if (r->p >= r->end || *r->p != (unsigned char)c)
-		return pipc_json_fail(r, c == ':' ? "':' expected" : c == '"' ?
-		    "a string expected" : "unexpected character");
-	r->p++;
-	return 0;
+	if (r->p < r->end && *r->p == (unsigned char)c) {
+		r->p++;
+		return 0;
+	}
+	if (r->p >= r->end)
+		return pipc_json_fail(r, "unexpected end");
+	switch (c) {
+	case '{': return pipc_json_fail(r, "an object expected");
+	case '[': return pipc_json_fail(r, "an array expected");
+	case '"': return pipc_json_fail(r, "a string expected");
+	case ':': return pipc_json_fail(r, "':' expected");
+	case '}': return pipc_json_fail(r, "',' or '}' expected");
+	default: return pipc_json_fail(r, "',' or ']' expected");
+	}
 }
 
 static int

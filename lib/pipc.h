@@ -119,6 +119,32 @@ size_t		 pipc_utf8_len(const unsigned char *);
 
 /* Issue 3 (create, rm, map, send, recv): declarations below. */
 
+/* parse.c: -1 with EINVAL (syntax) or ERANGE (too large) */
+#define PIPC_SECONDS_MAX	2147483647.0
+int		 pipc_parse_size(const char *, uint64_t *);
+int		 pipc_parse_mode(const char *, mode_t *);
+int		 pipc_parse_seconds(const char *, struct timespec *);
+
+/* object.c, mq.c */
+#define PIPC_REUSE	0x1
+struct pipc_mq_limits {
+	long		 msg_max, msgsize_max, msg_default, msgsize_default;
+};
+int		 pipc_dir_open(const struct pipc_dirs *, enum pipc_type);
+int		 pipc_file_name(char *, size_t, enum pipc_type, const char *);
+const char	*pipc_file_what(mode_t);
+unsigned	 pipc_exists(const struct pipc_dirs *, const char *, unsigned);
+int		 pipc_shm_create(int, const char *, uint64_t, mode_t, int,
+		    int *);
+int		 pipc_remove(int, const char *, const struct stat *);
+void		 pipc_mq_limits(struct pipc_mq_limits *);
+int		 pipc_mq_create(int, const char *, long, long, mode_t, int,
+		    int *);
+int		 pipc_mq_open(int, const char *, int);
+
+/* escape.c: pipc_escape_json for bytes that may hold NULs */
+size_t		 pipc_escape_json_mem(char *, size_t, const char *, size_t);
+
 /* Issue 4 (lock, unlock, owner records): declarations below. */
 /* owner.c */
 #define PIPC_OWNER_XATTR	"user.pipc.owner"

@@ -1,0 +1,174 @@
+/* What create, rm, map, send and recv share: names, numbers, directories. */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* "/name" or "shm:/name", escaped for a terminal; two may be in use. */
+const char *
+obj_label(int t, const char *name)
+{
+	static char buf[2][NAME_MAX * 4 + 8];
+	static int i;
+	size_t n = 0;
+
+	i = !i;
+	if (t >= 0)
+		n = (size_t)snprintf(buf[i], sizeof(buf[i]), "%s:",
+		    pipc_type_name((enum pipc_type)t));
+	buf[i][n++] = '/';
+	pipc_escape_text(buf[i] + n, sizeof(buf[i]) - n,
+	    name[0] == '/' ? name + 1 : name, 0);
+	return buf[i];
+}
+
+/* The bare name, or exit 2 naming the rule the name broke. */
+const char *
+check_name(const char *arg, enum pipc_type t)
+{
+	const char *name, *why;
+	char buf[NAME_MAX * 4 + 8];
+
+	if ((name = pipc_name_check(arg, t, &why)) == NULL) {
+		pipc_escape_text(buf, sizeof(buf), arg, 0);
+		errx(2, "'%s': %s", buf, why);
+	}
+	return name;
+}
+
+/* Open the directory of kind t, or say why not and return -1. */
+int
+open_dir(enum pipc_type t)
+{
+	const char *dir = pipc_dir_of(&dirs, t);
+	int dfd;
+
+	if ((dfd = pipc_dir_open(&dirs, t)) != -1)
+		return dfd;
+	if (errno == EMEDIUMTYPE)
+		warnx("%s is not an mqueue filesystem (mount -t mqueue none "
+		    "%s, or give --mqueue-dir)", dir, dir);
+	else
+		warn("%s", dir);
+	return -1;
+}
+
+/* "-s: '12Q' is not a size: ..." or "... is too large: ...", exit 2. */
+static void __attribute__((noreturn))
+bad_number(const char *opt, const char *arg, const char *what,
+    const char *max)
+{
+	char buf[256];
+
+	pipc_escape_text(buf, sizeof(buf), arg, 0);
+	if (errno == ERANGE)
+		errx(2, "%s: '%s' is too large: %s", opt, buf, max);
+	errx(2, "%s: '%s' is not %s", opt, buf, what);
+}
+
+uint64_t
+size_arg(const char *opt, const char *arg)
+{
+	uint64_t v;
+
+	if (pipc_parse_size(arg, &v) == -1)
+		bad_number(opt, arg, "a size: give bytes, or a number with a "
+		    "K, M, G, T, P or E suffix (powers of 1024)",
+		    "at most 2^63-1 bytes");
+	return v;
+}
+
+mode_t
+mode_arg(const char *arg)
+{
+	mode_t m;
+
+	if (pipc_parse_mode(arg, &m) == -1)
+		bad_number("-m", arg, "an octal mode from 0 to 7777 (like 600 "
+		    "or 0644)", "an octal mode goes up to 7777");
+	return m;
+}
+
+long long
+count_arg(const char *opt, const char *arg, long long min, long long max)
+{
+	const char *e;
+	long long v;
+
+	v = strtonum(arg, min, max, &e);
+	if (e != NULL)
+		errx(2, "%s: '%s' is %s: give a whole number from %lld to "
+		    "%lld", opt, arg, e, min, max);
+	return v;
+}
+
+struct timespec
+seconds_arg(const char *opt, const char *arg)
+{
+	struct timespec ts;
+
+	if (pipc_parse_seconds(arg, &ts) == -1)
+		bad_number(opt, arg, "a number of seconds (like 5 or 0.25)",
+		    "at most 2147483647 seconds");
+	return ts;
+}
+
+/*
+ * Open the queue an operand names, by its file in the queue directory
+ * (see pipc_mq_open), or exit: 2 for a name of another kind, 1 else.
+ */
+int
+open_queue(const char *arg, int oflags, const char **label)
+{
+	const char *name, *rest;
+	unsigned mask = 0, other;
+	int dfd, fd;
+
+	if (pipc_name_split(arg, &mask, &rest) &&
+	    mask != PIPC_TYPE_BIT(PIPC_MQ))
+		errx(2, "%s: send and recv serve message queues; for %s use %s",
+		    arg, mask == PIPC_TYPE_BIT(PIPC_SEM) ? "a semaphore" :
+		    "shared memory", mask == PIPC_TYPE_BIT(PIPC_SEM) ?
+		    "pipc lock or unlock" : "pipc map");
+	name = check_name(rest, PIPC_MQ);
+	*label = obj_label(-1, name);
+	if ((dfd = open_dir(PIPC_MQ)) == -1)
+		exit(1);
+	if ((fd = pipc_mq_open(dfd, name, oflags)) == -1) {
+		if (errno == ENOENT) {
+			other = pipc_exists(&dirs, name,
+			    PIPC_TYPE_BIT(PIPC_SHM) | PIPC_TYPE_BIT(PIPC_SEM));
+			if (other & PIPC_TYPE_BIT(PIPC_SHM))
+				errx(2, "%s is shared memory, not a queue: use "
+				    "pipc map", *label);
+			if (other & PIPC_TYPE_BIT(PIPC_SEM))
+				errx(2, "%s is a semaphore, not a queue: use "
+				    "pipc lock or unlock", *label);
+			errx(1, "%s: no such queue", *label);
+		}
+		if (errno == EINVAL)
+			errx(1, "%s: not a message queue", *label);
+		err(1, "%s", *label);
+	}
+	close(dfd);
+	return fd;
+}
+
+/* When -w SECS ends, as the CLOCK_REALTIME deadline mq_timed* want. */
+struct timespec
+deadline(struct timespec wait)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	now.tv_sec += wait.tv_sec;
+	if ((now.tv_nsec += wait.tv_nsec) >= 1000000000) {
+		now.tv_sec++;
+		now.tv_nsec -= 1000000000;
+	}
+	return now;
+}

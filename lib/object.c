@@ -1,0 +1,135 @@
+/* Objects by name through a directory fd: look up, create, remove. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "pipc.h"
+
+/*
+ * Open the directory of kind t. A queue directory that is not an mqueue
+ * filesystem fails with EMEDIUMTYPE: its files would not be queues.
+ */
+int
+pipc_dir_open(const struct pipc_dirs *d, enum pipc_type t)
+{
+	if (t == PIPC_MQ && !pipc_is_mqueue_dir(d->mq)) {
+		errno = EMEDIUMTYPE;
+		return -1;
+	}
+	return open(pipc_dir_of(d, t), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The file of object name (bare, checked): "sem.name" for a semaphore. */
+int
+pipc_file_name(char *buf, size_t size, enum pipc_type t, const char *name)
+{
+	if ((size_t)snprintf(buf, size, "%s%s", t == PIPC_SEM ? "sem." : "",
+	    name) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* What a directory entry that is no object is, for messages. */
+const char *
+pipc_file_what(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISFIFO(m))
+		return "a fifo";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	return S_ISREG(m) ? "a regular file" : "an unknown file type";
+}
+
+/* Which of the kinds in mask have an entry called name (bare, checked). */
+unsigned
+pipc_exists(const struct pipc_dirs *d, const char *name, unsigned mask)
+{
+	char file[NAME_MAX + 1];
+	struct stat st;
+	unsigned found = 0;
+	int t, dfd;
+
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		if (!(mask & PIPC_TYPE_BIT(t)) || pipc_file_name(file,
+		    sizeof(file), (enum pipc_type)t, name) == -1 ||
+		    (dfd = pipc_dir_open(d, (enum pipc_type)t)) == -1)
+			continue;
+		if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			found |= PIPC_TYPE_BIT(t);
+		close(dfd);
+	}
+	return found;
+}
+
+/*
+ * Create the shared memory object name (bare, checked) in dfd with exactly
+ * this mode and size, or with PIPC_REUSE open the one already there (the
+ * caller checks its size and mode). Returns an O_RDWR fd, or -1 with errno:
+ * EEXIST when it exists, EINVAL when the entry there is no regular file.
+ */
+int
+pipc_shm_create(int dfd, const char *name, uint64_t size, mode_t mode,
+    int flags, int *created)
+{
+	struct stat st;
+	int fd, e;
+
+	*created = 0;
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno != EEXIST || !(flags & PIPC_REUSE))
+			return -1;
+		/* O_NONBLOCK: a fifo put there must not hang us. */
+		fd = openat(dfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+		if (fd == -1)
+			return -1;
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			errno = EINVAL;
+			return -1;
+		}
+		return fd;
+	}
+	/* fchmod, not the open mode: the umask must not filter it. */
+	if (fchmod(fd, mode) == -1 || ftruncate(fd, (off_t)size) == -1) {
+		e = errno;
+		unlinkat(dfd, name, 0);
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	*created = 1;
+	return fd;
+}
+
+/*
+ * Remove file from dfd if it is still the regular file expect describes:
+ * never a link (unlinkat does not follow one, and the name holds no '/'),
+ * never a directory, never something swapped in since it was listed
+ * (ESTALE). Returns -1 with errno.
+ */
+int
+pipc_remove(int dfd, const char *file, const struct stat *expect)
+{
+	struct stat st;
+
+	if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode) || st.st_dev != expect->st_dev ||
+	    st.st_ino != expect->st_ino) {
+		errno = ESTALE;
+		return -1;
+	}
+	return unlinkat(dfd, file, 0);
+}
