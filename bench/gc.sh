@@ -1,30 +1,26 @@
 #!/bin/sh
-# Benchmark of pipc gc, in private mount+IPC+PID namespaces (never the
-# host's /dev/shm): 100,000 orphans against `find -delete`, which checks
-# nothing; then 10,000 objects of which 50 live processes hold 410, which
-# must all survive. Writes bench/results/gc.md. Needs root, hyperfine, jq,
+# pipc gc against find -delete, which checks nothing: 100,000 orphans; then
+# 10,000 objects of which 50 live processes hold 410, which must all
+# survive. Run through bench/run (bench/run gc), which gives it a private
+# /dev/shm and mqueue mount; writes the Markdown section named by $1.
+# GC_BENCH_RUNS sets the hyperfine runs (10). Needs hyperfine, jq, bc,
 # ./pipc and tests/bin/ls_hold (make && make -C tests helpers).
-#   bench/gc.sh [RUNS]
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-runs=${1:-5}
-if [ "${GC_BENCH_NS-}" != 1 ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "bench/gc.sh: needs root" >&2; exit 1; }
-	export GC_BENCH_NS=1
-	exec unshare --mount --ipc --pid --fork --mount-proc \
-	    --propagation private "$0" "$@"
+if [ "${PIPC_BENCH_NS-}" != 1 ] || [ $# -ne 1 ]; then
+	echo "bench/gc.sh: run it through bench/run gc" >&2
+	exit 2
 fi
+out=$1
+runs=${GC_BENCH_RUNS:-10}
+top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 for f in ./pipc tests/bin/ls_hold; do
 	[ -x "$f" ] || { echo "bench/gc.sh: build $f first" >&2; exit 1; }
 done
 work=$(mktemp -d)
-# The holders die with this PID namespace, whose init this shell is.
-trap 'rc=$?; umount -l /dev/shm "$work/mq"; rm -rf "$work"; exit $rc' EXIT
-mount -t tmpfs -o mode=1777,size=2g pipc-bench /dev/shm
-mkdir "$work/mq"
-mount -t mqueue pipc-bench "$work/mq"
-export PIPC_SHM_DIR=/dev/shm PIPC_MQUEUE_DIR="$work/mq"
+holders=
+trap 'kill $holders 2>/dev/null || true; rm -rf "$work"' EXIT
+export PIPC_SHM_DIR=/dev/shm
 
 # N orphans: 90% shm of 4 KiB (sparse), 10% sem.* of 32 bytes.
 cat > "$work/mk" <<'EOF'
@@ -57,12 +53,14 @@ while [ $i -lt 40 ]; do
 	done
 	bash -c 'for f; do exec {fd}<"$f"; done; exec sleep 100000' \
 	    bash "$@" &
+	holders="$holders $!"
 	i=$((i + 1))
 done
 i=0
 while [ $i -lt 10 ]; do
 	mkfifo "$work/r$i"
 	tests/bin/ls_hold -m shm "o$(printf %06d $((9000 - i)))" > "$work/r$i" &
+	holders="$holders $!"
 	read -r ready < "$work/r$i"
 	i=$((i + 1))
 done
@@ -78,12 +76,11 @@ mixed=$(jq '.results[0].mean' "$work/b.json")
 ok=no
 [ "$left" -eq "$held" ] && [ "$held_after" -eq "$held" ] && ok=yes
 
-mkdir -p bench/results
 {
-	echo "# pipc gc benchmark"
+	echo "## gc: 100,000 orphans, and 10,000 objects with 50 holders"
 	echo
 	echo "$(date -u +%Y-%m-%d), $(nproc) CPUs, Linux $(uname -r), tmpfs in a"
-	echo "private namespace; hyperfine, $runs runs each, \`bench/gc.sh\`."
+	echo "private namespace; hyperfine, $runs runs each, \`bench/run gc\`."
 	echo
 	echo "| case | mean (s) |"
 	echo "|---|---|"
@@ -105,6 +102,5 @@ mkdir -p bench/results
 	echo
 	echo "Held objects left after $runs collections: $left of $held" \
 	    "(all kept: $ok)."
-} > bench/results/gc.md
-cat bench/results/gc.md
+} > "$out"
 [ "$ok" = yes ]
