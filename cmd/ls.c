@@ -301,6 +301,22 @@ width(const char *s)
 	return w;
 }
 
+/*
+ * Pad with fwrite, not printf("%*s"): a 20,000-row table spent a tenth of
+ * its time parsing that format.
+ */
+static void
+spaces(size_t n)
+{
+	static const char blank[] = "                                ";
+	size_t k;
+
+	for (; n > 0; n -= k) {
+		k = n < sizeof(blank) - 1 ? n : sizeof(blank) - 1;
+		fwrite(blank, 1, k, stdout);
+	}
+}
+
 static void
 print_table(const struct pipc_list *l, const struct opts *op,
     const char *show)
@@ -331,10 +347,10 @@ print_table(const struct pipc_list *l, const struct opts *op,
 			if (j > 0)
 				putchar(' ');
 			if (columns[op->cols[j]].right)
-				printf("%*s", (int)pad, "");
+				spaces(pad);
 			fputs(s, stdout);
 			if (!columns[op->cols[j]].right && j + 1 < op->ncols)
-				printf("%*s", (int)pad, "");
+				spaces(pad);
 		}
 		putchar('\n');
 	}
