@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <libutil.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,30 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "gc.h"
 
 /* How long a process that opened a name just before the rename may take. */
 #define SETTLE_MS	10
-
-enum act {
-	A_NONE, A_COLLECT, A_RESTORE, A_HELD, A_YOUNG, A_UNKNOWN, A_USER,
-	A_FOREIGN, A_NACTS
-};
-
-struct row {
-	size_t		 obj;
-	const char	*reason;
-	enum act	 act;
-	struct pipc_gc	*gc;		/* its outcome when one was tried */
-};
-
-struct opts {
-	time_t		 min_age;
-	uid_t		 uid;
-	int		 all_users, dry, check, json, verbose, force, bytes;
-	struct pipc_snapshot snap;
-	int		 since;
-};
 
 enum {
 	OPT_CHECK = OPT_COMMON_LAST, OPT_MIN_AGE, OPT_USER, OPT_ALL_USERS,
@@ -77,12 +56,6 @@ const struct cmd cmd_gc = {
 	"  -b, --bytes           sizes in bytes\n"
 	COMMON_HELP,
 	"bJnt:vh", longopts
-};
-
-static const char *const kept_label[A_NACTS] = {
-	[A_HELD] = "kept: held", [A_YOUNG] = "kept: young",
-	[A_UNKNOWN] = "kept: unknown", [A_USER] = "kept: other user",
-	[A_FOREIGN] = "skipped: foreign",
 };
 
 static void
@@ -170,160 +143,6 @@ judge(const struct pipc_list *l, const struct pipc_obj *o,
 		r->act = A_COLLECT;
 }
 
-static const char *
-action(const struct row *r, const struct opts *op, char *buf, size_t size)
-{
-	static const char *const done[] = {
-		[PIPC_GC_REMOVED] = "removed",
-		[PIPC_GC_HELD] = "kept: held",
-		[PIPC_GC_UNKNOWN] = "kept: unknown",
-		[PIPC_GC_RESTORED] = "restored",
-		[PIPC_GC_STUCK] = "kept: held, left in quarantine",
-		[PIPC_GC_CHANGED] = "kept: replaced meanwhile",
-		[PIPC_GC_GONE] = "gone: removed meanwhile",
-	};
-
-	if (r->act == A_COLLECT && (op->dry || op->check))
-		return "would remove";
-	if (r->act == A_RESTORE && (op->dry || op->check))
-		return "would restore";
-	if (r->gc == NULL)
-		return kept_label[r->act];
-	if (r->gc->result == PIPC_GC_FAILED) {
-		snprintf(buf, size, "failed: %s", strerror(r->gc->err));
-		return buf;
-	}
-	return done[r->gc->result];
-}
-
-/* Shown without -v: what gc did or would do, and anything odd. */
-static int
-shown(const struct row *r, const struct opts *op)
-{
-	return op->verbose || r->act == A_COLLECT || r->act == A_RESTORE ||
-	    r->act == A_FOREIGN;
-}
-
-static void
-print_row(const struct pipc_list *l, const struct row *r,
-    const struct opts *op, const char *act, int width)
-{
-	const struct pipc_obj *o = &l->v[r->obj];
-	char name[4096], size[32], esc[1024];
-
-	if (op->json) {
-		pipc_escape_json(name, sizeof(name), o->name);
-		printf("{\"type\":\"%s\",\"name\":\"/%s\"",
-		    pipc_type_name(o->type), name);
-		if (o->quarantine && pipc_gc_origin(o) != NULL) {
-			pipc_escape_json(name, sizeof(name), pipc_gc_origin(o));
-			printf(",\"quarantine\":\"/%s\"", name);
-		} else if (o->quarantine)
-			printf(",\"quarantine\":null");
-		pipc_escape_json(esc, sizeof(esc), act);
-		printf(",\"size\":%lld,\"uid\":%u,\"inode\":%llu,"
-		    "\"reason\":\"%s\",\"action\":\"%s\"}",
-		    (long long)o->st.st_size, (unsigned)o->st.st_uid,
-		    (unsigned long long)o->st.st_ino, r->reason, esc);
-		return;
-	}
-	pipc_gc_label(name, sizeof(name), o, 0);
-	if (op->bytes || humanize_number(size, 5, o->st.st_size, "",
-	    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(size, sizeof(size), "%lld", (long long)o->st.st_size);
-	printf("%-3s %-*s %5s %-10s %s\n", pipc_type_name(o->type), width,
-	    name, size, r->reason, act);
-}
-
-enum { K_HELD, K_YOUNG, K_UNKNOWN, K_USER, K_STUCK, K_CHANGED, K_GONE, K_N };
-static const char *const kept_what[K_N] = {
-	"held", "young", "unknown", "other user", "in quarantine",
-	"replaced", "gone"
-}, *const kept_json[K_N] = {
-	"held", "young", "unknown", "other_user", "in_quarantine",
-	"replaced", "gone"
-};
-
-struct tally {
-	size_t		 removed, restored, failed, foreign, kept[K_N];
-	long long	 bytes;
-};
-
-static void
-count(struct tally *t, const struct row *r, const struct pipc_obj *o,
-    const struct opts *op)
-{
-	static const int of_result[] = {
-		[PIPC_GC_HELD] = K_HELD, [PIPC_GC_UNKNOWN] = K_UNKNOWN,
-		[PIPC_GC_STUCK] = K_STUCK, [PIPC_GC_CHANGED] = K_CHANGED,
-		[PIPC_GC_GONE] = K_GONE,
-	};
-	static const int of_act[] = {
-		[A_HELD] = K_HELD, [A_YOUNG] = K_YOUNG,
-		[A_UNKNOWN] = K_UNKNOWN, [A_USER] = K_USER,
-	};
-
-	if (r->act == A_FOREIGN)
-		t->foreign++;
-	else if ((r->act == A_COLLECT && (op->dry || op->check)) ||
-	    (r->gc != NULL && r->gc->result == PIPC_GC_REMOVED)) {
-		t->removed++;
-		t->bytes += o->st.st_size;
-	} else if (r->act == A_RESTORE && (op->dry || op->check))
-		t->restored++;
-	else if (r->gc == NULL)
-		t->kept[of_act[r->act]]++;
-	else if (r->gc->result == PIPC_GC_RESTORED)
-		t->restored++;
-	else if (r->gc->result == PIPC_GC_FAILED)
-		t->failed++;
-	else
-		t->kept[of_result[r->gc->result]]++;
-}
-
-static void
-summary(const struct tally *t, const struct opts *op)
-{
-	const char *sep = " (";
-	char size[16];
-	size_t k, kept = 0;
-
-	for (k = 0; k < K_N; k++)
-		kept += t->kept[k];
-	if (op->json) {
-		printf("\n],\"summary\":{\"%s\":%zu,\"bytes\":%lld,"
-		    "\"%s\":%zu,\"kept\":%zu", op->dry || op->check ?
-		    "would_remove" : "removed", t->removed, t->bytes,
-		    op->dry || op->check ? "would_restore" : "restored",
-		    t->restored, kept);
-		for (k = 0; k < K_N; k++)
-			printf(",\"%s\":%zu", kept_json[k], t->kept[k]);
-		printf(",\"foreign\":%zu,\"failed\":%zu}}\n", t->foreign,
-		    t->failed);
-		return;
-	}
-	if (op->bytes || humanize_number(size, 5, t->bytes, "", HN_AUTOSCALE,
-	    HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(size, sizeof(size), "%lld", t->bytes);
-	printf("gc: %s %zu object%s (%s), kept %zu", op->dry || op->check ?
-	    "would remove" : "removed", t->removed, t->removed == 1 ? "" : "s",
-	    size, kept);
-	for (k = 0; k < K_N; k++)
-		if (t->kept[k] > 0) {
-			printf("%s%zu %s", sep, t->kept[k], kept_what[k]);
-			sep = ", ";
-		}
-	printf("%s", *sep == ',' ? ")" : "");
-	if (t->restored)
-		printf(", %s %zu", op->dry || op->check ? "would restore" :
-		    "restored", t->restored);
-	if (t->foreign)
-		printf(", skipped %zu foreign", t->foreign);
-	if (t->failed)
-		printf(", %zu failed", t->failed);
-	putchar('\n');
-}
-
 static uid_t
 user_arg(const char *s)
 {
@@ -339,22 +158,6 @@ user_arg(const char *s)
 		exit(2);
 	}
 	return (uid_t)id;
-}
-
-/* Why some holders could not be seen, once, where it kept something. */
-static void
-warn_unknown(const struct pipc_list *l, const struct tally *t)
-{
-	if (t->kept[K_UNKNOWN] == 0)
-		return;
-	if (l->nunread == 0)
-		warnx("/proc hides other users' processes (hidepid): objects "
-		    "nobody is seen to hold were kept");
-	else
-		warnx("%zu process%s (PID %d%s) could not be read: objects "
-		    "nobody is seen to hold were kept (--force takes them)",
-		    l->nunread, l->nunread > 1 ? "es" : "", (int)l->unread_pid,
-		    l->nunread > 1 ? ", ..." : "");
 }
 
 /* Do it: every candidate and every held quarantine in one batch. */
@@ -499,7 +302,7 @@ gc_main(int argc, char **argv)
 	if (!op.dry && !op.check && collect(&l, rows, n, &op, &gcv) != 0)
 		rv = 1;
 	for (i = 0; i < n && !op.json; i++)
-		if (shown(&rows[i], &op) &&
+		if (gc_shown(&rows[i], &op) &&
 		    (a = (int)pipc_gc_label(name, sizeof(name),
 		    &l.v[rows[i].obj], 0)) >
 		    width)
@@ -507,23 +310,23 @@ gc_main(int argc, char **argv)
 	if (op.json)
 		printf("{\"objects\":[");
 	for (i = 0; i < n; i++) {
-		count(&t, &rows[i], &l.v[rows[i].obj], &op);
+		gc_count(&t, &rows[i], &l.v[rows[i].obj], &op);
 		if (rows[i].gc != NULL && rows[i].gc->result == PIPC_GC_FAILED) {
 			rv = 1;
 			if (!op.json)
 				warnx("/%s: %s", l.v[rows[i].obj].name,
 				    strerror(rows[i].gc->err));
 		}
-		act = action(&rows[i], &op, buf, sizeof(buf));
-		if (!shown(&rows[i], &op))
+		act = gc_action(&rows[i], &op, buf, sizeof(buf));
+		if (!gc_shown(&rows[i], &op))
 			continue;
 		if (op.json)
 			printf("%s\n", sep);
 		sep = ",";
-		print_row(&l, &rows[i], &op, act, width);
+		gc_print_row(&l, &rows[i], &op, act, width);
 	}
-	summary(&t, &op);
-	warn_unknown(&l, &t);
+	gc_summary(&t, &op);
+	gc_warn_unknown(&l, &t);
 	if (op.check && t.removed > 0)
 		rv = 4;
 	free(gcv);

@@ -221,7 +221,7 @@ int		 pipc_snapshot_has(const struct pipc_snapshot *, enum pipc_type,
 		    const char *, ino_t);
 void		 pipc_snapshot_free(struct pipc_snapshot *);
 
-/* gc.c: collect through a quarantine, against the open/unlink race */
+/* gc.c, quarantine.c: collect through a quarantine, against the race */
 #define PIPC_GC_PREFIX	".pipc-gc."
 #define PIPC_GC_XATTR	"user.pipc.gc"
 #define PIPC_GC_MQMODE	01000	/* a queue being collected: nobody may open */
@@ -247,6 +247,7 @@ struct pipc_gc {
 int		 pipc_gc_quarantined(const char *, const struct pipc_obj *,
 		    char *);
 int		 pipc_gc_qname(char *, size_t, const struct pipc_obj *);
+const char	*pipc_gc_qparse(const char *, int, ino_t);
 int		 pipc_gc_collect(struct pipc_list *, const struct pipc_dirs *,
 		    struct pipc_gc *, size_t, int, unsigned);
 const char	*pipc_gc_origin(const struct pipc_obj *);

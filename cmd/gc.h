@@ -1,0 +1,42 @@
+/* gc: what cmd/gc.c and cmd/gc_print.c share. */
+#ifndef GC_H
+#define GC_H
+
+#include "cmd.h"
+
+enum act {
+	A_NONE, A_COLLECT, A_RESTORE, A_HELD, A_YOUNG, A_UNKNOWN, A_USER,
+	A_FOREIGN, A_NACTS
+};
+
+struct row {
+	size_t		 obj;
+	const char	*reason;
+	enum act	 act;
+	struct pipc_gc	*gc;		/* its outcome when one was tried */
+};
+
+struct opts {
+	time_t		 min_age;
+	uid_t		 uid;
+	int		 all_users, dry, check, json, verbose, force, bytes;
+	struct pipc_snapshot snap;
+	int		 since;
+};
+
+enum { K_HELD, K_YOUNG, K_UNKNOWN, K_USER, K_STUCK, K_CHANGED, K_GONE, K_N };
+struct tally {
+	size_t		 removed, restored, failed, foreign, kept[K_N];
+	long long	 bytes;
+};
+
+const char	*gc_action(const struct row *, const struct opts *, char *, size_t);
+int		 gc_shown(const struct row *, const struct opts *);
+void		 gc_print_row(const struct pipc_list *, const struct row *,
+		    const struct opts *, const char *, int);
+void		 gc_count(struct tally *, const struct row *,
+		    const struct pipc_obj *, const struct opts *);
+void		 gc_summary(const struct tally *, const struct opts *);
+void		 gc_warn_unknown(const struct pipc_list *, const struct tally *);
+
+#endif

@@ -1,0 +1,177 @@
+/* gc: its output, lines or JSON, and the summary. */
+#include <err.h>
+#include <libutil.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gc.h"
+
+static const char *const kept_label[A_NACTS] = {
+	[A_HELD] = "kept: held", [A_YOUNG] = "kept: young",
+	[A_UNKNOWN] = "kept: unknown", [A_USER] = "kept: other user",
+	[A_FOREIGN] = "skipped: foreign",
+};
+
+static const char *const kept_what[K_N] = {
+	"held", "young", "unknown", "other user", "in quarantine",
+	"replaced", "gone"
+}, *const kept_json[K_N] = {
+	"held", "young", "unknown", "other_user", "in_quarantine",
+	"replaced", "gone"
+};
+
+const char *
+gc_action(const struct row *r, const struct opts *op, char *buf, size_t size)
+{
+	static const char *const done[] = {
+		[PIPC_GC_REMOVED] = "removed",
+		[PIPC_GC_HELD] = "kept: held",
+		[PIPC_GC_UNKNOWN] = "kept: unknown",
+		[PIPC_GC_RESTORED] = "restored",
+		[PIPC_GC_STUCK] = "kept: held, left in quarantine",
+		[PIPC_GC_CHANGED] = "kept: replaced meanwhile",
+		[PIPC_GC_GONE] = "gone: removed meanwhile",
+	};
+
+	if (r->act == A_COLLECT && (op->dry || op->check))
+		return "would remove";
+	if (r->act == A_RESTORE && (op->dry || op->check))
+		return "would restore";
+	if (r->gc == NULL)
+		return kept_label[r->act];
+	if (r->gc->result == PIPC_GC_FAILED) {
+		snprintf(buf, size, "failed: %s", strerror(r->gc->err));
+		return buf;
+	}
+	return done[r->gc->result];
+}
+
+/* Shown without -v: what gc did or would do, and anything odd. */
+int
+gc_shown(const struct row *r, const struct opts *op)
+{
+	return op->verbose || r->act == A_COLLECT || r->act == A_RESTORE ||
+	    r->act == A_FOREIGN;
+}
+
+void
+gc_print_row(const struct pipc_list *l, const struct row *r,
+    const struct opts *op, const char *act, int width)
+{
+	const struct pipc_obj *o = &l->v[r->obj];
+	char name[4096], size[32], esc[1024];
+
+	if (op->json) {
+		pipc_escape_json(name, sizeof(name), o->name);
+		printf("{\"type\":\"%s\",\"name\":\"/%s\"",
+		    pipc_type_name(o->type), name);
+		if (o->quarantine && pipc_gc_origin(o) != NULL) {
+			pipc_escape_json(name, sizeof(name), pipc_gc_origin(o));
+			printf(",\"quarantine\":\"/%s\"", name);
+		} else if (o->quarantine)
+			printf(",\"quarantine\":null");
+		pipc_escape_json(esc, sizeof(esc), act);
+		printf(",\"size\":%lld,\"uid\":%u,\"inode\":%llu,"
+		    "\"reason\":\"%s\",\"action\":\"%s\"}",
+		    (long long)o->st.st_size, (unsigned)o->st.st_uid,
+		    (unsigned long long)o->st.st_ino, r->reason, esc);
+		return;
+	}
+	pipc_gc_label(name, sizeof(name), o, 0);
+	if (op->bytes || humanize_number(size, 5, o->st.st_size, "",
+	    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(size, sizeof(size), "%lld", (long long)o->st.st_size);
+	printf("%-3s %-*s %5s %-10s %s\n", pipc_type_name(o->type), width,
+	    name, size, r->reason, act);
+}
+
+void
+gc_count(struct tally *t, const struct row *r, const struct pipc_obj *o,
+    const struct opts *op)
+{
+	static const int of_result[] = {
+		[PIPC_GC_HELD] = K_HELD, [PIPC_GC_UNKNOWN] = K_UNKNOWN,
+		[PIPC_GC_STUCK] = K_STUCK, [PIPC_GC_CHANGED] = K_CHANGED,
+		[PIPC_GC_GONE] = K_GONE,
+	};
+	static const int of_act[] = {
+		[A_HELD] = K_HELD, [A_YOUNG] = K_YOUNG,
+		[A_UNKNOWN] = K_UNKNOWN, [A_USER] = K_USER,
+	};
+
+	if (r->act == A_FOREIGN)
+		t->foreign++;
+	else if ((r->act == A_COLLECT && (op->dry || op->check)) ||
+	    (r->gc != NULL && r->gc->result == PIPC_GC_REMOVED)) {
+		t->removed++;
+		t->bytes += o->st.st_size;
+	} else if (r->act == A_RESTORE && (op->dry || op->check))
+		t->restored++;
+	else if (r->gc == NULL)
+		t->kept[of_act[r->act]]++;
+	else if (r->gc->result == PIPC_GC_RESTORED)
+		t->restored++;
+	else if (r->gc->result == PIPC_GC_FAILED)
+		t->failed++;
+	else
+		t->kept[of_result[r->gc->result]]++;
+}
+
+void
+gc_summary(const struct tally *t, const struct opts *op)
+{
+	const char *sep = " (";
+	char size[16];
+	size_t k, kept = 0;
+
+	for (k = 0; k < K_N; k++)
+		kept += t->kept[k];
+	if (op->json) {
+		printf("\n],\"summary\":{\"%s\":%zu,\"bytes\":%lld,"
+		    "\"%s\":%zu,\"kept\":%zu", op->dry || op->check ?
+		    "would_remove" : "removed", t->removed, t->bytes,
+		    op->dry || op->check ? "would_restore" : "restored",
+		    t->restored, kept);
+		for (k = 0; k < K_N; k++)
+			printf(",\"%s\":%zu", kept_json[k], t->kept[k]);
+		printf(",\"foreign\":%zu,\"failed\":%zu}}\n", t->foreign,
+		    t->failed);
+		return;
+	}
+	if (op->bytes || humanize_number(size, 5, t->bytes, "", HN_AUTOSCALE,
+	    HN_NOSPACE | HN_DECIMAL) == -1)
+		snprintf(size, sizeof(size), "%lld", t->bytes);
+	printf("gc: %s %zu object%s (%s), kept %zu", op->dry || op->check ?
+	    "would remove" : "removed", t->removed, t->removed == 1 ? "" : "s",
+	    size, kept);
+	for (k = 0; k < K_N; k++)
+		if (t->kept[k] > 0) {
+			printf("%s%zu %s", sep, t->kept[k], kept_what[k]);
+			sep = ", ";
+		}
+	printf("%s", *sep == ',' ? ")" : "");
+	if (t->restored)
+		printf(", %s %zu", op->dry || op->check ? "would restore" :
+		    "restored", t->restored);
+	if (t->foreign)
+		printf(", skipped %zu foreign", t->foreign);
+	if (t->failed)
+		printf(", %zu failed", t->failed);
+	putchar('\n');
+}
+
+/* Why some holders could not be seen, once, where it kept something. */
+void
+gc_warn_unknown(const struct pipc_list *l, const struct tally *t)
+{
+	if (t->kept[K_UNKNOWN] == 0)
+		return;
+	if (l->nunread == 0)
+		warnx("/proc hides other users' processes (hidepid): objects "
+		    "nobody is seen to hold were kept");
+	else
+		warnx("%zu process%s (PID %d%s) could not be read: objects "
+		    "nobody is seen to hold were kept (--force takes them)",
+		    l->nunread, l->nunread > 1 ? "es" : "", (int)l->unread_pid,
+		    l->nunread > 1 ? ", ..." : "");
+}
