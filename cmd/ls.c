@@ -101,7 +101,7 @@ const struct cmd cmd_ls = {
 struct opts {
 	enum col	 cols[C_NCOLS * 2];
 	size_t		 ncols;
-	int		 bytes, json, noheadings, raw, null, orphans, stale;
+	int		 bytes, json, noheadings, raw, null, orphans, stale, pids;
 };
 
 /* Small caches: a listing has thousands of objects but few owners. */
@@ -552,18 +552,7 @@ ls_main(int argc, char **argv)
 			if (parse_columns(&op, optarg) == -1)
 				return 2;
 			break;
-		case 'p':
-			/* Repeated, or after a long -o, it must not overrun. */
-			for (i = 0; i < op.ncols && op.cols[i] != C_PIDS; i++)
-				continue;
-			if (i < op.ncols)
-				break;
-			if (op.ncols == sizeof(op.cols) / sizeof(op.cols[0])) {
-				warnx("too many columns");
-				return 2;
-			}
-			op.cols[op.ncols++] = C_PIDS;
-			break;
+		case 'p': op.pids = 1; break;
 		case 'r': op.raw = 1; break;
 		case 't':
 			if (pipc_type_parse(optarg, &t) == -1) {
@@ -582,6 +571,16 @@ ls_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* -p adds PIDS to whatever -o chose, before or after it. */
+	for (i = 0; op.pids && i < op.ncols && op.cols[i] != C_PIDS; i++)
+		continue;
+	if (op.pids && i == op.ncols) {
+		if (op.ncols == sizeof(op.cols) / sizeof(op.cols[0])) {
+			warnx("too many columns");
+			return 2;
+		}
+		op.cols[op.ncols++] = C_PIDS;
+	}
 	if (types == 0)
 		types = PIPC_ALL_TYPES;
 	/* A PATTERN's kind prefix may widen what must be read. */
@@ -595,8 +594,7 @@ ls_main(int argc, char **argv)
 		types &= mask ? mask : types;
 
 	if (pipc_scan(&l, &dirs, types) == -1) {
-		warn("%s", l.scan_errno && (types & ~PIPC_TYPE_BIT(PIPC_MQ)) ?
-		    dirs.shm : dirs.mq);
+		warn("%s", l.scan_path);
 		rv = 1;
 	}
 	if (l.mq_missing && (types & PIPC_TYPE_BIT(PIPC_MQ))) {

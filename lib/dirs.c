@@ -1,4 +1,5 @@
 /* Where the objects live: /dev/shm and /dev/mqueue unless told otherwise. */
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
 
@@ -23,10 +24,13 @@ pipc_dir_of(const struct pipc_dirs *d, enum pipc_type t)
 	return t == PIPC_MQ ? d->mq : d->shm;
 }
 
+/* 1: an mqueue mount; 0: absent or another filesystem; -1: errno says. */
 int
 pipc_is_mqueue_dir(const char *path)
 {
 	struct statfs sf;
 
-	return statfs(path, &sf) == 0 && sf.f_type == MQUEUE_MAGIC;
+	if (statfs(path, &sf) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	return sf.f_type == MQUEUE_MAGIC;
 }

@@ -83,16 +83,25 @@ pipc_name_check(const char *arg, enum pipc_type t, const char **why)
 	return NULL;
 }
 
-/* glibc's sem_open builds a semaphore as "sem.XXXXXX" before linking it. */
+/*
+ * glibc's sem_open builds a semaphore as "sem.XXXXXX", six random letters
+ * and digits, before linking it to its name. Words like "mutex1" look the
+ * same; asking for a lower-case letter and an upper-case letter or digit
+ * spares most of them ("waited", "LOCKED") and misses few real leftovers.
+ */
 int
 pipc_sem_tempname(const char *name)
 {
+	int lower = 0, other = 0;
 	size_t i;
 
 	for (i = 0; name[i] != '\0'; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9')))
+		if (name[i] >= 'a' && name[i] <= 'z')
+			lower = 1;
+		else if ((name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9'))
+			other = 1;
+		else
 			return 0;
-	return i == 6;
+	return i == 6 && lower && other;
 }

@@ -74,6 +74,7 @@ struct pipc_list {
 	size_t		 nunread;	/* how many processes could not be */
 	pid_t		 unread_pid;	/* the first of them */
 	int		 scan_errno;	/* first error reading a directory */
+	const char	*scan_path;	/* and which one */
 	struct pipc_proc *procs;	/* holders, filled by pipc_holders */
 	size_t		 nprocs;
 	uint32_t	*holdv;		/* backing store of every obj.hold */

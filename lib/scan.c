@@ -160,8 +160,12 @@ read_mq(int dfd, struct pipc_obj *o)
 		return;
 	if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		buf[n] = '\0';
-		if (pipc_mq_parse(buf, &o->qsize, &o->notify_pid) == 0)
+		if (pipc_mq_parse(buf, &o->qsize, &o->notify_pid) == 0) {
 			o->facts = 1;
+			/* The file's own size is always 80: the bytes queued
+			 * are the size that means something. */
+			o->st.st_size = o->qsize;
+		}
 	}
 	/* The fd of a plain open() serves mq_getattr as well as mq_open's. */
 	if (mq_getattr(fd, &a) == 0) {
@@ -186,8 +190,10 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (d = fdopendir(dfd)) == NULL) {
-		if (l->scan_errno == 0)
+		if (l->scan_errno == 0) {
 			l->scan_errno = errno;
+			l->scan_path = path;
+		}
 		if (dfd != -1)
 			close(dfd);
 		return -1;
@@ -224,8 +230,10 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 				break;
 		}
 	}
-	if (errno != 0 && l->scan_errno == 0)
+	if (errno != 0 && l->scan_errno == 0) {
 		l->scan_errno = errno;
+		l->scan_path = path;
+	}
 	closedir(d);
 	return l->scan_errno ? -1 : 0;
 }
@@ -244,7 +252,7 @@ pipc_scan(struct pipc_list *l, const struct pipc_dirs *d, unsigned typemask)
 	    scan_dir(l, d->shm, typemask, 0) == -1)
 		rv = -1;
 	if (typemask & PIPC_TYPE_BIT(PIPC_MQ)) {
-		if (!pipc_is_mqueue_dir(d->mq))
+		if (pipc_is_mqueue_dir(d->mq) == 0)
 			l->mq_missing = 1;
 		else if (scan_dir(l, d->mq, typemask, 1) == -1)
 			rv = -1;
