@@ -178,6 +178,22 @@ parse_columns(struct opts *op, const char *list)
 	return 0;
 }
 
+/* Decimal without printf: a listing formats a hundred thousand numbers. */
+static const char *
+num(char *buf, unsigned long long v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	return buf;
+}
+
 static const char *
 cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
     const struct opts *op, char *buf, size_t size)
@@ -204,37 +220,35 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 	case C_SIZE:
 		if (op->bytes || humanize_number(buf, 5, o->st.st_size, "",
 		    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
-			snprintf(buf, size, "%lld", (long long)o->st.st_size);
+			num(buf, (unsigned long long)o->st.st_size);
 		return buf;
 	case C_OWNER:
 		if ((s = user_name(o->st.st_uid)) != NULL)
 			return s;
 		/* FALLTHROUGH */
 	case C_UID:
-		snprintf(buf, size, "%u", (unsigned)o->st.st_uid);
-		return buf;
+		return num(buf, o->st.st_uid);
 	case C_GROUP:
 		if ((s = group_name(o->st.st_gid)) != NULL)
 			return s;
 		/* FALLTHROUGH */
 	case C_GID:
-		snprintf(buf, size, "%u", (unsigned)o->st.st_gid);
-		return buf;
+		return num(buf, o->st.st_gid);
 	case C_MODE:
-		snprintf(buf, size, "%04o", (unsigned)o->st.st_mode & 07777);
+		for (i = 0; i < 4; i++)
+			buf[i] = (char)('0' + (o->st.st_mode >> (9 - 3 * i) & 7));
+		buf[4] = '\0';
 		return buf;
 	case C_MTIME:
 		localtime_r(&o->st.st_mtime, &tm);
 		strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
 		return buf;
 	case C_INODE:
-		snprintf(buf, size, "%llu", (unsigned long long)o->st.st_ino);
-		return buf;
+		return num(buf, o->st.st_ino);
 	case C_HOLDERS:
 		if (o->nhold == 0 && o->state == PIPC_UNKNOWN)
 			return "?";
-		snprintf(buf, size, "%u", o->nhold);
-		return buf;
+		return num(buf, o->nhold);
 	case C_PIDS:
 		if (o->nhold == 0)
 			return "-";
@@ -254,16 +268,15 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 			return "-";
 		if (!o->facts)
 			return "?";
-		snprintf(buf, size, "%u", c == C_VALUE ? o->value : o->waiters);
-		return buf;
+		return num(buf, c == C_VALUE ? o->value : o->waiters);
 	case C_LOCKOWNER:
-		if (!o->lockrec)
+		if (o->lock == NULL)
 			return "-";
-		pipc_escape_text(tmp, sizeof(tmp), o->lock.comm,
+		pipc_escape_text(tmp, sizeof(tmp), o->lock->comm,
 		    op->raw ? PIPC_ESC_SPACE : 0);
-		snprintf(buf, size, "%d(%s)", (int)o->lock.pid,
-		    o->lock.alive == PIPC_OWNER_DEAD ? "dead" :
-		    o->lock.alive == PIPC_OWNER_UNKNOWN ? "?" : tmp);
+		snprintf(buf, size, "%d(%s)", (int)o->lock->pid,
+		    o->lock->alive == PIPC_OWNER_DEAD ? "dead" :
+		    o->lock->alive == PIPC_OWNER_UNKNOWN ? "?" : tmp);
 		return buf;
 	case C_MSGS:
 	case C_MAXMSG:
@@ -305,15 +318,41 @@ width(const char *s)
  * Pad with fwrite, not printf("%*s"): a 20,000-row table spent a tenth of
  * its time parsing that format.
  */
-static void
-spaces(size_t n)
-{
-	static const char blank[] = "                                ";
-	size_t k;
+/*
+ * The table is formatted once into one buffer, cell after cell, each ended
+ * by NUL; widths are taken on the way, then lines are written whole.
+ */
+struct cells {
+	char		*text;
+	size_t		 len, cap;
+};
 
-	for (; n > 0; n -= k) {
-		k = n < sizeof(blank) - 1 ? n : sizeof(blank) - 1;
-		fwrite(blank, 1, k, stdout);
+static void
+cells_add(struct cells *c, const char *s)
+{
+	size_t n = strlen(s) + 1, cap;
+	char *t;
+
+	if (c->cap - c->len < n) {
+		cap = c->cap ? c->cap : 65536;
+		while (cap - c->len < n)
+			cap *= 2;
+		if ((t = realloc(c->text, cap)) == NULL)
+			err(1, NULL);
+		c->text = t;
+		c->cap = cap;
+	}
+	memcpy(c->text + c->len, s, n);
+	c->len += n;
+}
+
+static void
+put_line(char **line, size_t *cap, size_t len)
+{
+	if (*cap < len) {
+		if ((*line = realloc(*line, len)) == NULL)
+			err(1, NULL);
+		*cap = len;
 	}
 }
 
@@ -321,39 +360,44 @@ static void
 print_table(const struct pipc_list *l, const struct opts *op,
     const char *show)
 {
-	size_t w[C_NCOLS * 2] = { 0 }, i, j, pad;
-	char buf[4096];
+	size_t w[C_NCOLS * 2] = { 0 }, i, j, n, pad, cap = 0, len;
+	struct cells c = { NULL, 0, 0 };
+	char buf[4096], *line = NULL;
 	const char *s;
 
-	if (!op->raw) {
-		for (j = 0; j < op->ncols && !op->noheadings; j++)
-			w[j] = strlen(columns[op->cols[j]].name);
-		for (i = 0; i < l->n; i++)
-			for (j = 0; show[i] && j < op->ncols; j++) {
-				s = cell(op->cols[j], l, &l->v[i], op, buf,
-				    sizeof(buf));
-				if (width(s) > w[j])
-					w[j] = width(s);
-			}
-	}
-	for (i = op->noheadings ? 0 : (size_t)-1; i == (size_t)-1 || i < l->n;
-	    i++) {
-		if (i != (size_t)-1 && !show[i])
-			continue;
-		for (j = 0; j < op->ncols; j++) {
-			s = i == (size_t)-1 ? columns[op->cols[j]].name :
-			    cell(op->cols[j], l, &l->v[i], op, buf, sizeof(buf));
+	for (j = 0; j < op->ncols && !op->noheadings; j++)
+		cells_add(&c, columns[op->cols[j]].name);
+	for (i = 0; i < l->n; i++)
+		for (j = 0; show[i] && j < op->ncols; j++)
+			cells_add(&c, cell(op->cols[j], l, &l->v[i], op, buf,
+			    sizeof(buf)));
+	for (s = c.text, j = 0; !op->raw && s < c.text + c.len;
+	    s += strlen(s) + 1, j = (j + 1) % op->ncols)
+		if ((n = width(s)) > w[j])
+			w[j] = n;
+	for (s = c.text; s < c.text + c.len; ) {
+		for (len = 0, j = 0; j < op->ncols; j++, s += n + 1) {
+			n = strlen(s);
 			pad = op->raw ? 0 : w[j] - width(s);
+			put_line(&line, &cap, len + pad + n + 2);
 			if (j > 0)
-				putchar(' ');
-			if (columns[op->cols[j]].right)
-				spaces(pad);
-			fputs(s, stdout);
-			if (!columns[op->cols[j]].right && j + 1 < op->ncols)
-				spaces(pad);
+				line[len++] = ' ';
+			if (columns[op->cols[j]].right) {
+				memset(line + len, ' ', pad);
+				len += pad;
+			}
+			memcpy(line + len, s, n);
+			len += n;
+			if (!columns[op->cols[j]].right && j + 1 < op->ncols) {
+				memset(line + len, ' ', pad);
+				len += pad;
+			}
 		}
-		putchar('\n');
+		line[len++] = '\n';
+		fwrite(line, 1, len, stdout);
 	}
+	free(line);
+	free(c.text);
 }
 
 static void
@@ -382,15 +426,15 @@ json_num(const char *key, long long v, int known)
 static void
 print_lock_owner(const struct pipc_obj *o)
 {
-	if (!o->lockrec) {
+	if (o->lock == NULL) {
 		printf(",\"lock_owner\":null");
 		return;
 	}
 	printf(",\"lock_owner\":{\"pid\":%d,\"start\":%llu,\"boot_id\":\"%s\","
-	    "\"pidns\":%llu,\"alive\":%s}", (int)o->lock.pid, o->lock.start,
-	    o->lock.boot_id, o->lock.pidns,
-	    o->lock.alive == PIPC_OWNER_ALIVE ? "true" :
-	    o->lock.alive == PIPC_OWNER_DEAD ? "false" : "null");
+	    "\"pidns\":%llu,\"alive\":%s}", (int)o->lock->pid, o->lock->start,
+	    o->lock->boot_id, o->lock->pidns,
+	    o->lock->alive == PIPC_OWNER_ALIVE ? "true" :
+	    o->lock->alive == PIPC_OWNER_DEAD ? "false" : "null");
 }
 
 static void

@@ -70,9 +70,16 @@ pipc_escape_text(char *out, size_t size, const char *in, int flags)
 	char hex[5];
 
 	while (*s != '\0') {
+		/* Most names are plain ASCII: copy such a run in one go. */
+		for (n = 0; s[n] > 0x20 && s[n] < 0x7f && s[n] != '\\'; n++)
+			continue;
+		if (n > 0) {
+			len = put(out, size, len, (const char *)s, n);
+			s += n;
+			continue;
+		}
 		n = pipc_utf8_len(s);
-		if (n == 1 && *s >= 0x20 && *s < 0x7f && *s != '\\' &&
-		    !(*s == ' ' && (flags & PIPC_ESC_SPACE))) {
+		if (*s == ' ' && !(flags & PIPC_ESC_SPACE)) {
 			len = put(out, size, len, (const char *)s, 1);
 		} else if (n > 1 && !(s[0] == 0xc2 && s[1] < 0xa0)) {
 			len = put(out, size, len, (const char *)s, n);

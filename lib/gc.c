@@ -170,17 +170,17 @@ guard_queue(int dfd, const struct pipc_obj *o, struct pipc_gc *g)
 }
 
 /*
- * Look for holders of the batch twice: one pass reads a process's maps
- * before its open files, so a process that maps an object and closes its
- * fd in between is missed by the first pass and seen, by its map, in the
- * second. held[j] is set for each batch member someone holds.
+ * Look for holders of the batch once more. pipc_holders reads a process's
+ * open files before its maps, so a process that opened an object before the
+ * rename is seen, by its fd or by the map it made before closing it. held[j]
+ * is set for each batch member someone holds.
  */
 static int
 recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
     int *incomplete)
 {
 	struct pipc_list rl;
-	size_t i, j, pass;
+	size_t i, j;
 
 	memset(&rl, 0, sizeof(rl));
 	if ((rl.v = calloc(n + 1, sizeof(*rl.v))) == NULL)
@@ -188,25 +188,18 @@ recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
 	for (i = 0; i < n; i++)
 		if (v[i].moved) {
 			rl.v[rl.n] = l->v[v[i].obj];
+			rl.v[rl.n].lock = NULL;		/* l's to free */
 			rl.v[rl.n].st = v[i].st;
 			rl.v[rl.n].foreign = 0;
 			rl.v[rl.n++].nhold = 0;
 		}
-	*incomplete = 0;
-	for (pass = 0; pass < 2; pass++) {
-		free(rl.procs);
-		free(rl.holdv);
-		rl.procs = NULL;
-		rl.holdv = NULL;
-		rl.nprocs = 0;
-		if (pipc_holders(&rl) == -1) {
-			pipc_list_free(&rl);
-			return -1;
-		}
-		*incomplete |= rl.incomplete;
-		for (j = 0; j < rl.n; j++)
-			held[j] |= rl.v[j].nhold > 0;
+	if (pipc_holders(&rl) == -1) {
+		pipc_list_free(&rl);
+		return -1;
 	}
+	*incomplete = rl.incomplete;
+	for (j = 0; j < rl.n; j++)
+		held[j] = rl.v[j].nhold > 0;
 	pipc_list_free(&rl);
 	return 0;
 }

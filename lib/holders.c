@@ -31,7 +31,6 @@ struct scan {
 	size_t		 npairs, cap;
 	char		*buf;
 	size_t		 bufsize;
-	int		 partial;	/* some fd directory was unreadable */
 };
 
 static size_t
@@ -194,8 +193,11 @@ slurp(struct scan *s, int dfd, const char *path)
 }
 
 /*
- * Every object a process maps or holds open becomes a pair. Returns 1 when
- * its open files could not be seen, -1 when not even its maps could.
+ * Every object a process maps or holds open becomes a pair. Its open files
+ * are read before its maps: a process that opens an object, maps it and
+ * closes it is then seen at least once, whenever it does so. Returns 0, 1
+ * when part of it could not be read (its pairs still count), or -1 with
+ * errno when it is gone or memory ran out.
  */
 static int
 scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
@@ -204,17 +206,45 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 	struct dirent *de;
 	struct statx stx;
 	char path[NAME_MAX + 8];
+	int fd, unseen = 0;
 	ssize_t n;
 	dev_t dev;
 	ino_t ino;
 	long obj;
 	DIR *d;
-	int fd;
+
+	snprintf(path, sizeof(path), "%s/fd", pid);
+	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		if (errno != EACCES && errno != EPERM)
+			return -1;
+		unseen = 1;
+	} else {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			/* Cached attributes: a hung NFS or FUSE file cannot
+			 * stall us. */
+			if (statx(fd, de->d_name, AT_STATX_DONT_SYNC, STATX_INO,
+			    &stx) == -1)
+				continue;
+			dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+			if ((obj = index_find(&s->ix, dev, stx.stx_ino)) !=
+			    -1 && pair_add(s, obj, proc) == -1) {
+				closedir(d);
+				return -1;
+			}
+		}
+		closedir(d);
+	}
 
 	snprintf(path, sizeof(path), "%s/maps", pid);
 	if ((n = slurp(s, procfd, path)) == -1)
-		return -1;
-	/* No memory map: a kernel thread or a zombie, which hold no files. */
+		return errno == EACCES || errno == EPERM ? 1 : -1;
+	/* No memory map: a kernel thread or a zombie, which hold no files
+	 * either, though their fd directory may be closed to us. */
 	if (n == 0)
 		return 0;
 	for (p = s->buf, end = s->buf + n; p != NULL && p < end; )
@@ -222,35 +252,7 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 		    (obj = index_find(&s->ix, dev, ino)) != -1 &&
 		    pair_add(s, obj, proc) == -1)
 			return -1;
-
-	snprintf(path, sizeof(path), "%s/fd", pid);
-	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1 || (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		/* Its maps still count; only its open files are unseen. */
-		if (errno == EACCES || errno == EPERM) {
-			s->partial = 1;
-			return 1;
-		}
-		return errno == ENOMEM ? -1 : 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		/* Cached attributes: a hung network or FUSE file cannot stall us. */
-		if (statx(fd, de->d_name, AT_STATX_DONT_SYNC, STATX_INO, &stx) ==
-		    -1)
-			continue;
-		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-		if ((obj = index_find(&s->ix, dev, stx.stx_ino)) != -1 &&
-		    pair_add(s, obj, proc) == -1) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	return 0;
+	return unseen;
 }
 
 static void
@@ -374,18 +376,16 @@ pipc_holders(struct pipc_list *l)
 		before = s.npairs;
 		if ((rv = scan_pid(&s, procfd, de->d_name,
 		    (uint32_t)l->nprocs)) == -1) {
-			if (errno == EACCES || errno == EPERM) {
-				l->incomplete = 1;
-				if (l->nunread++ == 0)
-					l->unread_pid = (pid_t)pid;
-			}
-			else if (errno == ENOMEM)
+			if (errno == ENOMEM)
 				break;
 			s.npairs = before;	/* ESRCH, ENOENT: it is gone */
 			continue;
 		}
-		if (rv == 1 && l->nunread++ == 0)
-			l->unread_pid = (pid_t)pid;
+		if (rv == 1) {
+			l->incomplete = 1;
+			if (l->nunread++ == 0)
+				l->unread_pid = (pid_t)pid;
+		}
 		if (s.npairs == before)
 			continue;
 		pr = reallocarray(l->procs, l->nprocs + 1, sizeof(*pr));
@@ -397,7 +397,6 @@ pipc_holders(struct pipc_list *l)
 		l->nprocs++;
 	}
 	closedir(d);
-	l->incomplete |= s.partial;
 	rv = de == NULL ? attach(l, &s) : -1;
 out:
 	free(s.ix.slot);
@@ -421,9 +420,9 @@ pipc_classify(struct pipc_list *l)
 		else if (o->nhold > 0)
 			o->state = PIPC_IN_USE;
 		/* A lock whose owner lives, though nothing maps it (lock.c). */
-		else if (o->lockrec && o->lock.alive == PIPC_OWNER_ALIVE)
+		else if (o->lock != NULL && o->lock->alive == PIPC_OWNER_ALIVE)
 			o->state = PIPC_IN_USE;
-		else if (o->lockrec && o->lock.alive == PIPC_OWNER_UNKNOWN)
+		else if (o->lock != NULL && o->lock->alive == PIPC_OWNER_UNKNOWN)
 			o->state = PIPC_UNKNOWN;
 		else if (l->incomplete)
 			o->state = PIPC_UNKNOWN;

@@ -55,8 +55,7 @@ struct pipc_obj {
 	uint32_t	 value, waiters;			/* sem */
 	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
 	pid_t		 notify_pid;				/* mq */
-	unsigned	 lockrec:1;	/* sem at value 0: lock has an owner */
-	struct pipc_owner lock;		/* ...recorded here, checked */
+	struct pipc_owner *lock;	/* sem at 0: its recorded owner, checked */
 	uint32_t	*hold;		/* indices into pipc_list.procs */
 	uint32_t	 nhold;
 };

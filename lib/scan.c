@@ -108,55 +108,74 @@ pipc_mq_parse(const char *s, long *qsize, pid_t *notify_pid)
 	return found == 3 ? 0 : -1;
 }
 
-/* Open a regular file without following a link or blocking on a fifo. */
+#define OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+
+/*
+ * Stat a directory entry. A regular file that will be read anyway (want_fd)
+ * is opened first and stat'ed through its fd, one system call fewer per
+ * object: the open cannot follow a link (O_NOFOLLOW) or block on a fifo
+ * (O_NONBLOCK), and only root can put a device node in a regular file's
+ * place. *fdp is then an fd of that very regular file, or -1.
+ */
 static int
-open_regular(int dfd, const struct pipc_obj *o)
+stat_entry(int dfd, const struct dirent *de, int want_fd, struct stat *st,
+    int *fdp)
 {
-	struct stat st;
+	struct stat fst;
 	int fd;
 
-	fd = openat(dfd, o->file,
-	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	/* It may have been swapped for something else since the fstatat. */
-	if (fstat(fd, &st) == -1 || st.st_ino != o->st.st_ino ||
-	    st.st_dev != o->st.st_dev || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
+	*fdp = -1;
+	if (want_fd && de->d_type == DT_REG) {
+		if ((fd = openat(dfd, de->d_name, OPEN_FLAGS)) != -1) {
+			if (fstat(fd, st) == 0 && S_ISREG(st->st_mode)) {
+				*fdp = fd;
+				return 0;
+			}
+			close(fd);
+		} else if (errno == ENOENT)
+			return -1;
 	}
-	return fd;
+	if (fstatat(dfd, de->d_name, st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!want_fd || !S_ISREG(st->st_mode) || de->d_type == DT_REG)
+		return 0;
+	/* Stat'ed first, so check the open found the same file. */
+	if ((fd = openat(dfd, de->d_name, OPEN_FLAGS)) != -1) {
+		if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) &&
+		    fst.st_ino == st->st_ino && fst.st_dev == st->st_dev)
+			*fdp = fd;
+		else
+			close(fd);
+	}
+	return 0;
 }
 
 static void
-read_sem(int dfd, struct pipc_obj *o)
+read_sem(int fd, struct pipc_obj *o)
 {
-	int fd;
+	struct pipc_owner owner;
 
 	o->temp = pipc_sem_tempname(o->name);
-	if (o->foreign || o->st.st_size != PIPC_SEM_SIZE)
-		return;
-	if ((fd = open_regular(dfd, o)) == -1)
+	if (fd == -1 || o->st.st_size != PIPC_SEM_SIZE)
 		return;
 	if (pipc_sem_read(fd, &o->value, &o->waiters) == 0)
 		o->facts = 1;
 	/* Only a held lock has an owner worth a look (lock.c, owner.c). */
-	if (o->facts && o->value == 0 && pipc_owner_get(fd, &o->lock) == 1) {
-		o->lockrec = 1;
-		pipc_owner_check(&o->lock);
+	if (o->facts && o->value == 0 && pipc_owner_get(fd, &owner) == 1 &&
+	    (o->lock = malloc(sizeof(*o->lock))) != NULL) {
+		*o->lock = owner;
+		pipc_owner_check(o->lock);
 	}
-	close(fd);
 }
 
 static void
-read_mq(int dfd, struct pipc_obj *o)
+read_mq(int fd, struct pipc_obj *o)
 {
 	struct mq_attr a;
 	char buf[256];
 	ssize_t n;
-	int fd;
 
-	if (o->foreign || (fd = open_regular(dfd, o)) == -1)
+	if (fd == -1)
 		return;
 	if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		buf[n] = '\0';
@@ -174,7 +193,6 @@ read_mq(int dfd, struct pipc_obj *o)
 		o->msgsize = a.mq_msgsize;
 		o->attrs = 1;
 	}
-	close(fd);
 }
 
 static int
@@ -186,7 +204,7 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 	enum pipc_type t;
 	char origin[NAME_MAX + 1];
 	DIR *d;
-	int dfd;
+	int dfd, fd;
 
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (d = fdopendir(dfd)) == NULL) {
@@ -211,17 +229,22 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 			t = PIPC_SHM;
 		if (!(types & PIPC_TYPE_BIT(t)))
 			continue;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (stat_entry(dfd, de, t != PIPC_SHM, &st, &fd) == -1) {
 			if (errno == ENOENT)	/* removed since readdir */
 				continue;
 			break;
 		}
-		if ((o = add(l, t, de->d_name, &st)) == NULL)
+		if ((o = add(l, t, de->d_name, &st)) == NULL) {
+			if (fd != -1)
+				close(fd);
 			break;
+		}
 		if (t == PIPC_SEM)
-			read_sem(dfd, o);
+			read_sem(fd, o);
 		else if (t == PIPC_MQ)
-			read_mq(dfd, o);
+			read_mq(fd, o);
+		if (fd != -1)
+			close(fd);
 		/* An interrupted gc's quarantine, and the name it had. */
 		if (pipc_gc_quarantined(path, o, origin) == 1) {
 			o->quarantine = 1;
@@ -262,27 +285,56 @@ pipc_scan(struct pipc_list *l, const struct pipc_dirs *d, unsigned typemask)
 }
 
 static int
-cmp_obj(const void *a, const void *b)
+cmp_index(const void *a, const void *b, void *arg)
 {
-	const struct pipc_obj *x = a, *y = b;
+	const struct pipc_obj *v = arg;
+	const struct pipc_obj *x = &v[*(const uint32_t *)a];
+	const struct pipc_obj *y = &v[*(const uint32_t *)b];
 
 	if (x->type != y->type)
 		return (int)x->type - (int)y->type;
 	return strcmp(x->name, y->name);
 }
 
+/*
+ * By kind, then name. The objects are large: sort their indices, then move
+ * each object once, following the permutation's cycles, so no second copy
+ * of the list is ever made (qsort would make one).
+ */
 void
 pipc_list_sort(struct pipc_list *l)
 {
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_obj);
+	struct pipc_obj tmp;
+	uint32_t *ix;
+	size_t i, j, k;
+
+	if (l->n < 2 || (ix = reallocarray(NULL, l->n, sizeof(*ix))) == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		ix[i] = (uint32_t)i;
+	qsort_r(ix, l->n, sizeof(*ix), cmp_index, l->v);
+	for (i = 0; i < l->n; i++) {
+		if (ix[i] == i)
+			continue;
+		tmp = l->v[i];
+		for (j = i; (k = ix[j]) != i; j = k) {
+			l->v[j] = l->v[k];
+			ix[j] = (uint32_t)j;
+		}
+		l->v[j] = tmp;
+		ix[j] = (uint32_t)j;
+	}
+	free(ix);
 }
 
 void
 pipc_list_free(struct pipc_list *l)
 {
 	struct pipc_chunk *c, *next;
+	size_t i;
 
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].lock);
 	for (c = l->names; c != NULL; c = next) {
 		next = c->next;
 		free(c);

@@ -182,7 +182,7 @@ zpty -w z "PS1='%% '; fpath=($1 \$fpath); autoload -Uz compinit;
     compinit -u -d $2/zcomp; PATH=$2:\$PATH"
 zpty -w -n z "$3"$'\t'
 out=
-for i in {1..60}; do
+for i in {1..400}; do
 	zpty -r -t z chunk && out+=$chunk
 	[[ $out == *"$4"* ]] && break
 	sleep 0.05
