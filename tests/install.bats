@@ -103,3 +103,13 @@ text() {
 	run sh -c 'cd "$1" && ls' sh "$bin"
 	assert_output "$(printf 'pipc-mine\npipc-other')"
 }
+
+@test "docs: pipc(1) SYNOPSIS says what 'pipc help' says, command by command" {
+	run "$PIPC" help
+	assert_success
+	while read -r word cmd rest; do
+		[ "$word" = pipc ] && [ "$cmd" != "[--version]" ] || continue
+		grep -qxF "*pipc $cmd* $rest" "$TOP/man/pipc.1.scd" ||
+		    fail "pipc.1 SYNOPSIS differs from 'pipc help' for $cmd"
+	done <<<"$output"
+}
