@@ -32,7 +32,7 @@ const struct cmd cmd_create = {
 	"[-J] [-m MODE] [--reuse] shm NAME -s SIZE | sem NAME [-v VALUE] | "
 	"mq NAME [--maxmsg N] [--msgsize N]",
 	"  -s, --size SIZE       shm: size in bytes; K, M, G... suffixes\n"
-	"  -v, --value VALUE     sem: initial value (0)\n"
+	"  -v, --value VALUE     sem: initial value (1)\n"
 	"      --maxmsg N        mq: capacity in messages\n"
 	"      --msgsize N       mq: largest message in bytes\n"
 	"  -m, --mode MODE       octal permissions, exactly (600)\n"
@@ -248,6 +248,8 @@ create_main(int argc, char **argv)
 	int ch, json = 0, dfd, rv;
 
 	memset(&r, 0, sizeof(r));
+	/* A free mutex: at 0 with no holder it would read as a stale lock. */
+	r.value = 1;
 	r.mode = 0600;
 	while ((ch = getopt_long(argc, argv, cmd_create.shortopts, longopts,
 	    NULL)) != -1) {

@@ -93,6 +93,13 @@ list_usage(FILE *fp)
 static int
 run(const struct cmd *c, int argc, char **argv)
 {
+	static char name[32];
+
+	/* getopt's own messages then say "pipc ls: ...", as err(3)'s do. */
+	if (strncmp(argv[0], "pipc", 4) != 0) {
+		snprintf(name, sizeof(name), "pipc %s", c->name);
+		argv[0] = name;
+	}
 	return finish_stdout(c->fn(argc, argv));
 }
 
