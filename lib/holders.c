@@ -259,18 +259,11 @@ static void
 read_comm(int procfd, struct pipc_proc *pr)
 {
 	char path[32];
-	ssize_t n;
-	int fd;
 
-	pr->comm[0] = '\0';
 	snprintf(path, sizeof(path), "%d/comm", (int)pr->pid);
-	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	if ((n = read(fd, pr->comm, sizeof(pr->comm) - 1)) > 0) {
-		pr->comm[n] = '\0';
-		pr->comm[strcspn(pr->comm, "\n")] = '\0';
-	}
-	close(fd);
+	if (pipc_read_text(procfd, path, pr->comm, sizeof(pr->comm)) == -1)
+		pr->comm[0] = '\0';
+	pr->comm[strcspn(pr->comm, "\n")] = '\0';
 }
 
 /* Turn the pairs into each object's list of distinct holders. */
@@ -316,17 +309,10 @@ hidepid(void)
 {
 	/* With hidepid, processes we may not see are absent, not unreadable. */
 	char buf[8192], *p;
-	ssize_t n;
-	int fd;
 
-	if (geteuid() == 0 ||
-	    (fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) == -1)
+	if (geteuid() == 0 || pipc_read_text(AT_FDCWD, "/proc/self/mountinfo",
+	    buf, sizeof(buf)) == -1)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	for (p = buf; (p = strstr(p, " /proc ")) != NULL; p++) {
 		char *nl = strchr(p, '\n');
 		char *h = strstr(p, "hidepid=");

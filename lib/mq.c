@@ -12,17 +12,10 @@ static long
 read_long(const char *path)
 {
 	char buf[32], *end;
-	ssize_t n;
 	long v;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (pipc_read_text(AT_FDCWD, path, buf, sizeof(buf)) == -1)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	errno = 0;
 	v = strtol(buf, &end, 10);
 	return errno == 0 && end != buf && v > 0 ? v : -1;

@@ -26,15 +26,11 @@ self_ids(void)
 {
 	struct stat st;
 	ssize_t n;
-	int fd;
 
 	if (boot_id[0] != '\0')
 		return 0;
-	if ((fd = open("/proc/sys/kernel/random/boot_id",
-	    O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, boot_id, sizeof(boot_id) - 1);
-	close(fd);
+	n = pipc_read_text(AT_FDCWD, "/proc/sys/kernel/random/boot_id",
+	    boot_id, sizeof(boot_id));
 	if (n < 36) {
 		boot_id[0] = '\0';
 		errno = EIO;
@@ -56,16 +52,11 @@ pipc_proc_stat(pid_t pid, unsigned long long *start, pid_t *ppid,
 	char path[32], buf[1024], *p, *close_paren;
 	unsigned long long st;
 	ssize_t n;
-	int fd, ppid_v, field;
+	int ppid_v, field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (pipc_read_text(AT_FDCWD, path, buf, sizeof(buf)) == -1)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* The command may hold spaces and parentheses: the last ')' ends it. */
 	if ((p = strchr(buf, '(')) == NULL ||
 	    (close_paren = strrchr(buf, ')')) == NULL || close_paren < p) {

@@ -111,6 +111,9 @@ void		 pipc_classify(struct pipc_list *);
 sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *);
 void		 pipc_sem_close(sem_t *);
 
+/* readtext.c */
+ssize_t		 pipc_read_text(int, const char *, char *, size_t);
+
 /* escape.c: both return the length the escaped text needs, like snprintf */
 #define PIPC_ESC_SPACE	0x1	/* escape spaces too (raw output) */
 size_t		 pipc_escape_text(char *, size_t, const char *, int);
