@@ -222,7 +222,8 @@ lock_main(int argc, char **argv)
 			break;
 		case 'w':
 			if (pipc_parse_seconds(optarg, &op.wait) == -1) {
-				warnx("-w %s: not a number of seconds", optarg);
+				warnx("-w %s: not a number of seconds",
+				    lock_shown(optarg));
 				usage(&cmd_lock);
 			}
 			op.timed = 1;
@@ -230,7 +231,8 @@ lock_main(int argc, char **argv)
 			break;
 		case 'm':
 			if (pipc_parse_mode(optarg, &op.mode) == -1) {
-				warnx("-m %s: not an octal mode", optarg);
+				warnx("-m %s: not an octal mode",
+				    lock_shown(optarg));
 				usage(&cmd_lock);
 			}
 			break;
@@ -245,7 +247,7 @@ lock_main(int argc, char **argv)
 			if (pipc_parse_duration(optarg, &op.stale_after) ==
 			    -1) {
 				warnx("--stale-after %s: not a duration (30s, "
-				    "10m, 2h, 1d)", optarg);
+				    "10m, 2h, 1d)", lock_shown(optarg));
 				usage(&cmd_lock);
 			}
 			break;
@@ -288,6 +290,7 @@ lock_main(int argc, char **argv)
 	}
 	if (lock_open(&lk, name, 1, op.mode) == -1)
 		return 1;
+	name = lock_shown(name);	/* only shown from here on */
 	rv = acquire(&lk, name, &op, &me);
 	if (rv == 0 && argc > 0)
 		rv = run(&lk, name, &me, argv);

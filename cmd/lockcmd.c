@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,35 @@
 
 #include "cmd.h"
 #include "lockcmd.h"
+
+/* A name as messages show it: escaped, so no control byte reaches a tty. */
+const char *
+lock_shown(const char *name)
+{
+	static char buf[NAME_MAX * 4 + 8];
+
+	pipc_escape_text(buf, sizeof(buf), name, 0);
+	return buf;
+}
+
+static char bus_msg[NAME_MAX * 4 + 128];
+static size_t bus_len;
+
+/*
+ * Whoever may write the semaphore's file may also truncate it while we have
+ * it mapped: the next touch is a SIGBUS. Say so and fail instead of dying;
+ * a signal handler may only write and _exit.
+ */
+static void
+on_sigbus(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, bus_msg, bus_len);
+	(void)n;
+	_exit(1);
+}
 
 /* The bare name of a semaphore given as NAME, /NAME or sem:NAME; NULL. */
 const char *
@@ -20,11 +50,11 @@ lock_name(const char *arg)
 
 	pipc_name_split(arg, &mask, &rest);
 	if (mask != PIPC_TYPE_BIT(PIPC_SEM)) {
-		warnx("%s: a lock is a semaphore (sem:NAME)", arg);
+		warnx("%s: a lock is a semaphore (sem:NAME)", lock_shown(arg));
 		return NULL;
 	}
 	if ((name = pipc_name_check(rest, PIPC_SEM, &why)) == NULL)
-		warnx("%s: bad name: %s", arg, why);
+		warnx("%s: bad name: %s", lock_shown(arg), why);
 	return name;
 }
 
@@ -32,20 +62,35 @@ lock_name(const char *arg)
 int
 lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode)
 {
-	int dfd, rv;
+	struct sigaction sa;
+	int dfd, rv, e, n;
 
 	if ((dfd = open(dirs.shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s", dirs.shm);
 		return -1;
 	}
 	rv = pipc_lock_open(dfd, name, create, mode, lk);
+	e = errno;
+	name = lock_shown(name);
+	errno = e;
 	if (rv == -1 && errno == ENOENT)
 		warnx("/%s: no such semaphore", name);
-	else if (rv == -1 && errno == EINVAL)
+	/* A link (not followed), a directory, a fifo or a file of another size. */
+	else if (rv == -1 && (errno == EINVAL || errno == ELOOP ||
+	    errno == EISDIR))
 		warnx("/%s: %s/sem.%s is not a semaphore (not a regular file "
 		    "of %d bytes)", name, dirs.shm, name, PIPC_SEM_SIZE);
 	else if (rv == -1)
 		warn("/%s", name);
+	else {
+		n = snprintf(bus_msg, sizeof(bus_msg), "%s: /%s: its file was "
+		    "cut short while in use\n", getprogname(), name);
+		bus_len = n < 0 ? 0 : (size_t)n < sizeof(bus_msg) ?
+		    (size_t)n : sizeof(bus_msg) - 1;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigbus;
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	close(dfd);
 	return rv;
 }
@@ -121,7 +166,7 @@ lock_parse_pid(const char *s)
 
 	v = strtonum(s, 1, INT32_MAX, &errstr);
 	if (errstr != NULL) {
-		warnx("PID %s: %s", s, errstr);
+		warnx("PID %s: %s", lock_shown(s), errstr);
 		return -1;
 	}
 	return (pid_t)v;

@@ -4,6 +4,7 @@
 
 #include "pipc.h"
 
+const char	*lock_shown(const char *);
 const char	*lock_name(const char *);
 int		 lock_open(struct pipc_lock *, const char *, int, mode_t);
 const char	*lock_who(struct pipc_owner *, char *, size_t);

@@ -62,7 +62,7 @@ recv_main(int argc, char **argv)
 	unsigned prio;
 	ssize_t n;
 	char *buf;
-	int ch, json = 0, null = 0, nonblock = 0, timed = 0, q;
+	int ch, json = 0, null = 0, nonblock = 0, timed = 0, q, rv = 0;
 
 	while ((ch = getopt_long(argc, argv, cmd_recv.shortopts, longopts,
 	    NULL)) != -1) {
@@ -103,11 +103,13 @@ recv_main(int argc, char **argv)
 		if (n == -1 && errno == ETIMEDOUT) {
 			warnx("%s: timed out after %s s: queue empty", label,
 			    waitarg);
-			return 3;
+			rv = 3;
+			break;
 		}
 		if (n == -1 && errno == EAGAIN) {
 			warnx("%s: queue empty", label);
-			return 3;
+			rv = 3;
+			break;
 		}
 		if (n == -1)
 			err(1, "%s", label);
@@ -123,5 +125,5 @@ recv_main(int argc, char **argv)
 	}
 	free(buf);
 	close(q);
-	return 0;
+	return rv;
 }

@@ -121,6 +121,7 @@ unlock_main(int argc, char **argv)
 		usage(&cmd_unlock);
 	if (lock_open(&lk, name, 0, 0) == -1)
 		return 1;
+	name = lock_shown(name);	/* only shown from here on */
 	if (pipc_lock_guard(&lk) == -1) {
 		warn("/%s: flock", name);
 		goto out;

@@ -4,7 +4,8 @@ bats_load_library bats-support
 bats_load_library bats-assert
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-PIPC="$TOP/pipc"
+# PIPC_BIN: another build of the same sources (make check-sanitize).
+PIPC="${PIPC_BIN:-$TOP/pipc}"
 HELP="$TOP/tests/bin"
 
 setup() {
