@@ -68,6 +68,10 @@ SAN_ENV = PIPC_BIN=$(CURDIR)/build/san/pipc \
 	ASAN_OPTIONS=log_path=$(SAN_LOG)/san:exitcode=86:detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=log_path=$(SAN_LOG)/san:exitcode=86:print_stacktrace=1:halt_on_error=1
 
+# LeakSanitizer's note when a process it stops is killed meanwhile (teardown
+# kills what a test left running): no finding, so not a failure.
+SAN_NOISE = ^==[0-9]*==Unable to get registers from thread [0-9]*\.$$
+
 build/san/pipc: $(SAN_OBJ)
 	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(SAN_OBJ) $(LIBS)
 
@@ -80,7 +84,8 @@ check-sanitize: build/san/pipc
 	@rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG) build/check && chmod 1777 $(SAN_LOG)
 	@{ $(SAN_ENV) tests/run; echo $$? > build/check/san.rc; } | \
 		tee build/check/san.log
-	@if [ -n "$$(ls -A $(SAN_LOG))" ]; then echo 1 > build/check/san.rc; \
+	@if grep -qv "$(SAN_NOISE)" $(SAN_LOG)/* 2>/dev/null; then \
+		echo 1 > build/check/san.rc; \
 		echo "check-sanitize: sanitizer reports:"; cat $(SAN_LOG)/*; fi
 	@[ "$$(cat build/check/san.rc)" = 0 ]
 
