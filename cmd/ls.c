@@ -371,6 +371,8 @@ print_table(const struct pipc_list *l, const struct opts *op,
 		for (j = 0; show[i] && j < op->ncols; j++)
 			cells_add(&c, cell(op->cols[j], l, &l->v[i], op, buf,
 			    sizeof(buf)));
+	if (c.len == 0)
+		return;
 	for (s = c.text, j = 0; !op->raw && s < c.text + c.len;
 	    s += strlen(s) + 1, j = (j + 1) % op->ncols)
 		if ((n = width(s)) > w[j])

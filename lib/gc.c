@@ -120,7 +120,8 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 		ok[nok++] = de->d_ino;
 	}
 	closedir(d);
-	qsort(ok, nok, sizeof(*ok), cmp_ino);
+	if (nok > 0)
+		qsort(ok, nok, sizeof(*ok), cmp_ino);
 	for (i = 0; i < n; i++) {
 		if (!v[i].renamed)
 			continue;
