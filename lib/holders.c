@@ -202,7 +202,7 @@ slurp(struct scan *s, int dfd, const char *path)
 static int
 scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 {
-	const char *p, *end;
+	const char *p, *end, *next;
 	struct dirent *de;
 	struct statx stx;
 	char path[NAME_MAX + 8];
@@ -247,11 +247,16 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 	 * either, though their fd directory may be closed to us. */
 	if (n == 0)
 		return 0;
-	for (p = s->buf, end = s->buf + n; p != NULL && p < end; )
-		if ((p = pipc_maps_line(p, end, &dev, &ino)) != NULL &&
-		    (obj = index_find(&s->ix, dev, ino)) != -1 &&
+	for (p = s->buf, end = s->buf + n; p < end; p = next) {
+		/* A line of another form is passed over, not the rest. */
+		if ((next = pipc_maps_line(p, end, &dev, &ino)) == NULL) {
+			if ((next = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				break;
+			next++;
+		} else if ((obj = index_find(&s->ix, dev, ino)) != -1 &&
 		    pair_add(s, obj, proc) == -1)
 			return -1;
+	}
 	return unseen;
 }
 

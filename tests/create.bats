@@ -161,3 +161,14 @@ load helpers
 	[ -f "$d/sem.s" ]
 	[ ! -e /dev/shm/sem.s ]
 }
+
+@test "create: a kind prefix on the name is the kind's own, or refused" {
+	run pipc create sem sem:pfx -v 2
+	assert_success
+	assert [ -f /dev/shm/sem.pfx ]
+	before=$(ipc_snapshot)
+	run pipc create shm sem:x -s 1
+	assert_failure 2
+	assert_output "pipc: 'sem:x': the prefix names another kind than shm"
+	[ "$(ipc_snapshot)" = "$before" ]
+}
