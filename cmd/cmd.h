@@ -34,6 +34,7 @@ extern struct pipc_dirs dirs;
 void	usage(const struct cmd *) __attribute__((noreturn));
 void	help(const struct cmd *) __attribute__((noreturn));
 int	common_option(const struct cmd *, int, const char *);
+unsigned type_arg(const char *);
 int	finish_stdout(int);
 
 /* lifecycle.c: shared by create, rm, map, send and recv */

@@ -42,6 +42,17 @@ common_option(const struct cmd *c, int ch, const char *arg)
 	}
 }
 
+/* The kind -t names, as a bit of a type mask; exit 2 for an unknown one. */
+unsigned
+type_arg(const char *arg)
+{
+	enum pipc_type t;
+
+	if (pipc_type_parse(arg, &t) == -1)
+		errx(2, "unknown type '%s': use shm, sem or mq", arg);
+	return PIPC_TYPE_BIT(t);
+}
+
 /* A write error on stdout is a failure, except a closed pipe. */
 int
 finish_stdout(int status)

@@ -198,7 +198,6 @@ gc_main(int argc, char **argv)
 	char name[4096], buf[256];
 	const char *orig, *act, *sep = "";
 	unsigned types = 0, want = 0, m;
-	enum pipc_type ty;
 	size_t i, n = 0;
 	int ch, rv = 0, min_age = 0, a, width = 0;
 
@@ -213,14 +212,7 @@ gc_main(int argc, char **argv)
 		case 'J': op.json = 1; break;
 		case 'n': op.dry = 1; break;
 		case 'v': op.verbose = 1; break;
-		case 't':
-			if (pipc_type_parse(optarg, &ty) == -1) {
-				warnx("unknown type '%s': use shm, sem or mq",
-				    optarg);
-				return 2;
-			}
-			types |= PIPC_TYPE_BIT(ty);
-			break;
+		case 't': types |= type_arg(optarg); break;
 		case OPT_CHECK: op.check = 1; break;
 		case OPT_FORCE: op.force = 1; break;
 		case OPT_ALL_USERS: op.all_users = 1; break;

@@ -579,7 +579,6 @@ ls_main(int argc, char **argv)
 	struct pipc_list l;
 	struct opts op;
 	unsigned types = 0, mask;
-	enum pipc_type t;
 	char *show;
 	size_t i;
 	int ch, rv = 0, holders, a;
@@ -600,14 +599,7 @@ ls_main(int argc, char **argv)
 			break;
 		case 'p': op.pids = 1; break;
 		case 'r': op.raw = 1; break;
-		case 't':
-			if (pipc_type_parse(optarg, &t) == -1) {
-				warnx("unknown type '%s': use shm, sem or mq",
-				    optarg);
-				return 2;
-			}
-			types |= PIPC_TYPE_BIT(t);
-			break;
+		case 't': types |= type_arg(optarg); break;
 		case '0': op.null = 1; break;
 		case OPT_ORPHANS: op.orphans = 1; break;
 		case OPT_STALE: op.stale = 1; break;

@@ -223,12 +223,7 @@ rm_main(int argc, char **argv)
 		switch (ch) {
 		case 'f': r.force = 1; break;
 		case 'n': r.dry = 1; break;
-		case 't':
-			if (pipc_type_parse(optarg, &t) == -1)
-				errx(2, "unknown type '%s': use shm, sem or mq",
-				    optarg);
-			types |= PIPC_TYPE_BIT(t);
-			break;
+		case 't': types |= type_arg(optarg); break;
 		case 'v': r.verbose = 1; break;
 		case OPT_ALL: all = 1; break;
 		default:

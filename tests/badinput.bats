@@ -6,9 +6,8 @@ bats_require_minimum_version 1.5.0
 # badinput_lifecycle.bats checks the exact wording for create, rm, map, send
 # and recv; this is the whole table, every command and every naming rule.
 
-eval "shared_$(declare -f setup)"
 setup() {
-	shared_setup
+	ipc_setup
 	"$PIPC" create shm m -s 4K >/dev/null
 	"$PIPC" create sem s -v 1 >/dev/null
 	"$PIPC" create mq q --maxmsg 2 --msgsize 16 >/dev/null

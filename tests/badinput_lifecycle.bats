@@ -3,14 +3,7 @@ load helpers
 # Every bad input: the documented exit status, a message naming the problem,
 # and both IPC directories byte-for-byte as they were.
 setup() {
-	if [ "${PIPC_IN_NS-}" != 1 ]; then
-		skip "needs a private mount+IPC namespace (run as root)"
-	fi
-	mount -t tmpfs -o mode=1777 pipc-test /dev/shm
-	MQ="$BATS_TEST_TMPDIR/mqueue"
-	mkdir -p "$MQ"
-	mount -t mqueue pipc-test "$MQ"
-	export PIPC_SHM_DIR=/dev/shm PIPC_MQUEUE_DIR="$MQ"
+	ipc_setup
 	pipc create shm m -s 4K >/dev/null
 	printf 'data' | pipc map m --write
 	pipc create sem s -v 1 >/dev/null

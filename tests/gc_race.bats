@@ -3,11 +3,19 @@
 # objects gc is collecting, and counts the opens left on an unlinked object.
 load helpers
 
-# Run COLLECTOR... in a loop while the churner does 10,000 opens on 64
-# objects; prints the churner's counts and "runs=N".
+# race CHURNER... -- COLLECTOR...: run COLLECTOR in a loop (at least 100
+# times) while the churner opens objects; prints the churner's counts and
+# "runs=N".
 race() {
-	"$HELP/gc_churn" /dev/shm 64 10000 > "$BATS_TEST_TMPDIR/churn" &
-	local churn=$! runs=0
+	local churner=() churn runs=0
+
+	while [ "$1" != -- ]; do
+		churner+=("$1")
+		shift
+	done
+	shift
+	"${churner[@]}" > "$BATS_TEST_TMPDIR/churn" &
+	churn=$!
 	while kill -0 "$churn" 2>/dev/null || [ "$runs" -lt 100 ]; do
 		"$@" >> "$BATS_TEST_TMPDIR/collector" || return 1
 		runs=$((runs + 1))
@@ -21,7 +29,7 @@ count() {
 }
 
 @test "gc never unlinks an object a process opened meanwhile" {
-	run race "$PIPC" gc --min-age 0 'churn.*'
+	run race "$HELP/gc_churn" /dev/shm 64 10000 -- "$PIPC" gc --min-age 0 'churn.*'
 	assert_success
 	echo "$output"
 	[ "$(count opens)" -ge 10000 ]
@@ -36,7 +44,7 @@ count() {
 }
 
 @test "the race test sees a naive check-then-unlink collector lose" {
-	run race "$HELP/gc_naive" /dev/shm 1
+	run race "$HELP/gc_churn" /dev/shm 64 10000 -- "$HELP/gc_naive" /dev/shm 1
 	assert_success
 	echo "$output"
 	[ "$(count opens)" -ge 10000 ]
@@ -45,20 +53,10 @@ count() {
 
 # The same for queues, with the churner not root: the mode 01000 guard,
 # not a rename, keeps it out while gc looks again.
-mqrace() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$HELP/gc_mqchurn" 32 3000 > "$BATS_TEST_TMPDIR/churn" &
-	local churn=$! runs=0
-	while kill -0 "$churn" 2>/dev/null || [ "$runs" -lt 100 ]; do
-		"$@" >> "$BATS_TEST_TMPDIR/collector" || return 1
-		runs=$((runs + 1))
-	done
-	wait "$churn" || return 1
-	echo "$(cat "$BATS_TEST_TMPDIR/churn") runs=$runs"
-}
+MQCHURN=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 @test "queues: gc never unlinks one a (non-root) process opened meanwhile" {
-	run mqrace "$PIPC" gc --min-age 0 --all-users -t mq
+	run race "${MQCHURN[@]}" "$HELP/gc_mqchurn" 32 3000 -- "$PIPC" gc --min-age 0 --all-users -t mq
 	assert_success
 	echo "$output"
 	[ "$(count opens)" -ge 3000 ]
@@ -72,7 +70,7 @@ mqrace() {
 }
 
 @test "queues: the naive collector loses the race" {
-	run mqrace "$HELP/gc_naive" "$MQ" 1
+	run race "${MQCHURN[@]}" "$HELP/gc_mqchurn" 32 3000 -- "$HELP/gc_naive" "$MQ" 1
 	assert_success
 	echo "$output"
 	[ "$(count unlinked)" -gt 0 ]

@@ -8,7 +8,12 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 PIPC="${PIPC_BIN:-$TOP/pipc}"
 HELP="$TOP/tests/bin"
 
+# A file's own setup() may call ipc_setup, then add its fixtures.
 setup() {
+	ipc_setup
+}
+
+ipc_setup() {
 	if [ "${PIPC_IN_NS-}" != 1 ]; then
 		skip "needs a private mount+IPC namespace (run as root)"
 	fi

@@ -36,10 +36,9 @@ plant() {
 	[ "$(pipc ls -n -o name | wc -l)" -ge 1000 ]
 }
 
-# helpers.bash's setup first: its teardown expects what it mounted.
-eval "shared_$(declare -f setup)"
+# ipc_setup first: helpers.bash's teardown expects what it mounted.
 setup() {
-	shared_setup
+	ipc_setup
 	if ! command -v valgrind >/dev/null; then
 		skip "valgrind is not installed (scripts/deps installs it)"
 	fi
