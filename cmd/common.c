@@ -53,6 +53,23 @@ type_arg(const char *arg)
 	return PIPC_TYPE_BIT(t);
 }
 
+/*
+ * The queue directory is missing or is no mqueue mount: say so, and how to
+ * mount one. what, if not NULL, says what that means for this command.
+ */
+void
+warn_no_mqueue(const char *what)
+{
+	struct stat st;
+	int missing = stat(dirs.mq, &st) == -1;
+
+	warnx("%s %s%s%s (%s%s%smount -t mqueue none %s, or give --mqueue-dir)",
+	    dirs.mq, missing ? "does not exist" : "is not an mqueue filesystem",
+	    what != NULL ? ": " : "", what != NULL ? what : "",
+	    missing ? "mkdir -p " : "", missing ? dirs.mq : "",
+	    missing ? " && " : "", dirs.mq);
+}
+
 /* A write error on stdout is a failure, except a closed pipe. */
 int
 finish_stdout(int status)

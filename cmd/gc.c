@@ -262,12 +262,11 @@ gc_main(int argc, char **argv)
 
 	if (pipc_scan(&l, &dirs, types) == -1) {
 		/* Which one: the shm directory, unless it can be read. */
-		warn("%s", types & ~PIPC_TYPE_BIT(PIPC_MQ) &&
-		    access(dirs.shm, R_OK | X_OK) == -1 ? dirs.shm : dirs.mq);
+		warn("%s", l.scan_path);
 		rv = 1;
 	}
 	if (l.mq_missing && types == PIPC_TYPE_BIT(PIPC_MQ)) {
-		warnx("%s is not an mqueue filesystem", dirs.mq);
+		warn_no_mqueue(NULL);
 		rv = 1;
 	}
 	if (pipc_holders(&l) == -1) {

@@ -50,8 +50,7 @@ open_dir(enum pipc_type t)
 	if ((dfd = pipc_dir_open(&dirs, t)) != -1)
 		return dfd;
 	if (errno == EMEDIUMTYPE)
-		warnx("%s is not an mqueue filesystem (mount -t mqueue none "
-		    "%s, or give --mqueue-dir)", dir, dir);
+		warn_no_mqueue(NULL);
 	else
 		warn("%s", dir);
 	return -1;

@@ -636,8 +636,7 @@ ls_main(int argc, char **argv)
 		rv = 1;
 	}
 	if (l.mq_missing && (types & PIPC_TYPE_BIT(PIPC_MQ))) {
-		warnx("%s is not an mqueue filesystem: queues not listed "
-		    "(mount -t mqueue none %s)", dirs.mq, dirs.mq);
+		warn_no_mqueue("queues not listed");
 		if (types == PIPC_TYPE_BIT(PIPC_MQ))
 			rv = 1;
 	}

@@ -249,13 +249,11 @@ rm_main(int argc, char **argv)
 		need = types;
 
 	if (pipc_scan(&r.l, &dirs, need) == -1) {
-		warn("%s", r.l.scan_errno && (need & ~PIPC_TYPE_BIT(PIPC_MQ)) ?
-		    dirs.shm : dirs.mq);
+		warn("%s", r.l.scan_path);
 		rv = 1;
 	}
 	if (r.l.mq_missing && need == PIPC_TYPE_BIT(PIPC_MQ)) {
-		warnx("%s is not an mqueue filesystem (mount -t mqueue none "
-		    "%s, or give --mqueue-dir)", dirs.mq, dirs.mq);
+		warn_no_mqueue(NULL);
 		rv = 1;
 	}
 	pipc_list_sort(&r.l);

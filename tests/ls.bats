@@ -604,7 +604,7 @@ assert d["objects"][1]["value"] == 3
 	run --separate-stderr pipc ls -n -o TYPE,NAME
 	assert_success
 	assert_output "shm /s"
-	[ "$stderr" = "pipc: $PIPC_MQUEUE_DIR is not an mqueue filesystem: queues not listed (mount -t mqueue none $PIPC_MQUEUE_DIR)" ]
+	[ "$stderr" = "pipc: $PIPC_MQUEUE_DIR is not an mqueue filesystem: queues not listed (mount -t mqueue none $PIPC_MQUEUE_DIR, or give --mqueue-dir)" ]
 	run --separate-stderr pipc ls -n -t shm
 	assert_success
 	[ -z "$stderr" ]
@@ -662,4 +662,10 @@ assert d["objects"][1]["value"] == 3
 	run pipc
 	assert_failure 2
 	assert_output --partial "usage: pipc"
+}
+
+@test "ls: a queue directory that does not exist: how to make and mount it" {
+	run --separate-stderr pipc ls --mqueue-dir "$BATS_TEST_TMPDIR/none"
+	assert_success
+	[ "$stderr" = "pipc: $BATS_TEST_TMPDIR/none does not exist: queues not listed (mkdir -p $BATS_TEST_TMPDIR/none && mount -t mqueue none $BATS_TEST_TMPDIR/none, or give --mqueue-dir)" ]
 }
