@@ -121,21 +121,21 @@ young(const struct pipc_obj *o, time_t min_age, const struct timespec *now)
 
 /* Judge one object: why it would go, and what gc does with it. */
 static void
-judge(const struct pipc_list *l, const struct pipc_obj *o,
-    const struct opts *op, const struct timespec *now, struct row *r)
+judge(const struct pipc_obj *o, const struct opts *op,
+    const struct timespec *now, struct row *r)
 {
-	int seen = o->nhold > 0 || !l->incomplete;
+	/* In use: mapped, open, or a lock whose recorded owner lives. */
+	int held = o->nhold > 0 || o->state == PIPC_IN_USE;
 
 	r->reason = o->temp ? "temp" : o->quarantine ? "quarantine" :
-	    o->nhold == 0 && l->incomplete ? "unknown" :
 	    pipc_state_name(o->state);
 	if (o->foreign)
 		r->act = A_FOREIGN;
 	else if (!op->all_users && o->st.st_uid != op->uid)
 		r->act = A_USER;
-	else if (o->nhold > 0)
+	else if (held)
 		r->act = o->quarantine ? A_RESTORE : A_HELD;
-	else if (!seen && !op->force)
+	else if (o->state == PIPC_UNKNOWN && !op->force)
 		r->act = A_UNKNOWN;
 	else if (!o->quarantine && young(o, op->min_age, now))
 		r->act = A_YOUNG;
@@ -288,7 +288,7 @@ gc_main(int argc, char **argv)
 		    o->st.st_ino)))
 			continue;
 		rows[n].obj = i;
-		judge(&l, o, &op, &now, &rows[n++]);
+		judge(o, &op, &now, &rows[n++]);
 	}
 	if (!op.dry && !op.check && collect(&l, rows, n, &op, &gcv) != 0)
 		rv = 1;

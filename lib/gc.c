@@ -6,8 +6,8 @@
  * queues, which cannot be renamed, get mode 01000 so that only root can open
  * them. Then, after a short settle, holders are looked for again; only what
  * nobody holds is unlinked, the rest is put back. The whole batch moves at
- * once: one pass over the directory checks the renames, two over /proc
- * look for holders, whatever the number of objects.
+ * once: one pass over the directory checks the renames, one over /proc
+ * looks for holders, whatever the number of objects.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +32,9 @@ path_of(char *buf, size_t size, const char *dir, const char *file)
 		return NULL;
 	return buf;
 }
+
+static void	put_back(int, const char *, const struct pipc_obj *,
+		    struct pipc_gc *, enum pipc_gc_result);
 
 static int
 cmp_ino(const void *a, const void *b)
@@ -94,7 +97,6 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 	struct stat st;
 	ino_t *ok = NULL;
 	size_t i, nok = 0, cap = 0;
-	char q[NAME_MAX + 1], path[PATH_MAX];
 	DIR *d;
 	int fd;
 
@@ -129,12 +131,8 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 		if (nok > 0 && bsearch(&o->st.st_ino, ok, nok, sizeof(*ok),
 		    cmp_ino) != NULL)
 			continue;
-		if (pipc_gc_qname(q, sizeof(q), o) == 0 &&
-		    path_of(path, sizeof(path), dir, o->file) != NULL)
-			lremovexattr(path, PIPC_GC_XATTR);
-		renameat2(dfd, q, dfd, o->file, RENAME_NOREPLACE);
+		put_back(dfd, dir, o, &v[i], PIPC_GC_CHANGED);
 		v[i].moved = 0;
-		v[i].result = PIPC_GC_CHANGED;
 	}
 	free(ok);
 	return 0;
@@ -162,6 +160,8 @@ guard_queue(int dfd, const struct pipc_obj *o, struct pipc_gc *g)
 		return;		/* not ours to open: checked, unguarded */
 	}
 	if (fstat(g->fd, &g->st) == -1 || g->st.st_ino != o->st.st_ino) {
+		close(g->fd);
+		g->fd = -1;
 		g->moved = 0;
 		g->result = PIPC_GC_CHANGED;
 		return;
@@ -203,6 +203,32 @@ recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
 		held[j] = rl.v[j].nhold > 0;
 	pipc_list_free(&rl);
 	return 0;
+}
+
+/*
+ * A semaphore nobody maps may still be a held lock: `pipc lock NAME` can
+ * have opened it before the rename, taken it and recorded its owner (the
+ * calling script) since. Its quarantined file tells.
+ */
+static int
+lock_taken(int dfd, const struct pipc_obj *o)
+{
+	struct pipc_owner owner;
+	uint32_t value, waiters;
+	char q[NAME_MAX + 1];
+	int fd, taken = 0;
+
+	pipc_gc_qname(q, sizeof(q), o);
+	if ((fd = openat(dfd, q, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return 0;
+	if (pipc_sem_read(fd, &value, &waiters) == 0 && value == 0 &&
+	    pipc_owner_get(fd, &owner) == 1) {
+		pipc_owner_check(&owner);
+		taken = owner.alive != PIPC_OWNER_DEAD;
+	}
+	close(fd);
+	return taken;
 }
 
 /* Put a batch member back where it was; an old quarantine to its origin. */
@@ -277,13 +303,15 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 	sigset_t block, old;
 	const char *dir;
 	char *held;
-	int dfd[2], incomplete = 0, rv = 0, saved = 0;
+	int dfd[2], dirfail[2], incomplete = 0, rv = 0, saved = 0;
 	size_t i, j;
 
 	if ((held = calloc(n + 1, 1)) == NULL)
 		return -1;
 	dfd[0] = open(d->shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfail[0] = errno;
 	dfd[1] = open(d->mq, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfail[1] = errno;
 	sigfillset(&block);
 	sigdelset(&block, SIGSEGV);
 	sigdelset(&block, SIGBUS);
@@ -298,7 +326,7 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 		v[i].fd = -1;
 		v[i].err = 0;
 		if (dfd[o->type == PIPC_MQ] == -1)
-			failed(&v[i], errno = EBADF);
+			failed(&v[i], dirfail[o->type == PIPC_MQ]);
 		else if (v[i].restore)
 			put_back(dfd[0], d->shm, o, &v[i], PIPC_GC_RESTORED);
 		else if (o->type == PIPC_MQ)
@@ -321,7 +349,8 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
 			    PIPC_GC_FAILED);
 			v[i].err = saved;
-		} else if (held[j])
+		} else if (held[j] || (o->type == PIPC_SEM &&
+		    lock_taken(dfd[0], o)))
 			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
 			    o->quarantine ? PIPC_GC_RESTORED : PIPC_GC_HELD);
 		else if (incomplete && !(flags & PIPC_GC_FORCE))

@@ -94,6 +94,20 @@ mkobj() {
 	[ "$(ipc_snapshot)" = "$before" ]
 }
 
+@test "a lock held by a live script (pipc lock, no CMD) is never collected" {
+	# The script lives on with the lock; nothing maps the semaphore.
+	bash -c '"$1" lock scripted && echo locked && exec sleep 300' _ "$PIPC" \
+	    > "$BATS_TEST_TMPDIR/out" &
+	until grep -q locked "$BATS_TEST_TMPDIR/out"; do sleep 0.05; done
+	run pipc ls -o name,holders,state sem:scripted
+	assert_output --partial "/scripted       0 in-use"
+	before=$(ipc_snapshot)
+	run pipc gc --min-age 0 -v
+	assert_success
+	assert_line --regexp '^sem /scripted .* in-use +kept: held$'
+	[ "$(ipc_snapshot)" = "$before" ]
+}
+
 @test "corrupt semaphores and glibc temp files, with their reasons" {
 	mkobj sem.short 10
 	mkobj sem.Ab3xYz 32
