@@ -13,11 +13,13 @@
 
 #include "pipc.h"
 
+#define NDEVS	8
+
 struct index {
 	uint32_t	*slot;		/* object index + 1; 0 is empty */
 	size_t		 mask;
-	dev_t		 devs[8];	/* the devices objects live on */
-	size_t		 ndevs;
+	dev_t		 devs[NDEVS];	/* the devices objects live on */
+	size_t		 ndevs;		/* NDEVS + 1: too many to filter by */
 	const struct pipc_list *l;
 };
 
@@ -55,11 +57,14 @@ index_build(struct index *ix, const struct pipc_list *l)
 	for (i = 0; i < l->n; i++) {
 		if (l->v[i].foreign)
 			continue;
-		for (j = 0; j < ix->ndevs; j++)
+		for (j = 0; j < ix->ndevs && j < NDEVS; j++)
 			if (ix->devs[j] == l->v[i].st.st_dev)
 				break;
-		if (j == ix->ndevs && j < sizeof(ix->devs) / sizeof(ix->devs[0]))
-			ix->devs[ix->ndevs++] = l->v[i].st.st_dev;
+		if (j == ix->ndevs && j <= NDEVS) {
+			if (j < NDEVS)
+				ix->devs[j] = l->v[i].st.st_dev;
+			ix->ndevs++;
+		}
 		j = hash(l->v[i].st.st_dev, l->v[i].st.st_ino) & ix->mask;
 		while (ix->slot[j] != 0)
 			j = (j + 1) & ix->mask;
@@ -74,10 +79,11 @@ index_find(const struct index *ix, dev_t dev, ino_t ino)
 	const struct pipc_obj *o;
 	size_t i, j;
 
-	for (i = 0; i < ix->ndevs; i++)
+	/* A quick no for the many files on other devices. */
+	for (i = 0; i < ix->ndevs && i < NDEVS; i++)
 		if (ix->devs[i] == dev)
 			break;
-	if (i == ix->ndevs || ino == 0)
+	if ((i == ix->ndevs && i <= NDEVS) || ino == 0)
 		return -1;
 	for (j = hash(dev, ino) & ix->mask; ix->slot[j] != 0;
 	    j = (j + 1) & ix->mask) {
@@ -218,18 +224,21 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 	    -1 || (d = fdopendir(fd)) == NULL) {
 		if (fd != -1)
 			close(fd);
-		if (errno != EACCES && errno != EPERM)
+		if (errno == ENOENT || errno == ESRCH || errno == ENOMEM)
 			return -1;
-		unseen = 1;
+		unseen = 1;	/* EACCES, or anything else: not seen */
 	} else {
-		while ((de = readdir(d)) != NULL) {
+		while ((errno = 0, de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.')
 				continue;
 			/* Cached attributes: a hung NFS or FUSE file cannot
 			 * stall us. */
 			if (statx(fd, de->d_name, AT_STATX_DONT_SYNC, STATX_INO,
-			    &stx) == -1)
+			    &stx) == -1) {
+				/* Closed since readdir, or not seen. */
+				unseen |= errno != ENOENT;
 				continue;
+			}
 			dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 			if ((obj = index_find(&s->ix, dev, stx.stx_ino)) !=
 			    -1 && pair_add(s, obj, proc) == -1) {
@@ -237,12 +246,14 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 				return -1;
 			}
 		}
+		unseen |= errno != 0;
 		closedir(d);
 	}
 
 	snprintf(path, sizeof(path), "%s/maps", pid);
 	if ((n = slurp(s, procfd, path)) == -1)
-		return errno == EACCES || errno == EPERM ? 1 : -1;
+		return errno == ENOENT || errno == ESRCH || errno == ENOMEM ?
+		    -1 : 1;
 	/* No memory map: a kernel thread or a zombie, which hold no files
 	 * either, though their fd directory may be closed to us. */
 	if (n == 0)
@@ -358,7 +369,7 @@ pipc_holders(struct pipc_list *l)
 		close(procfd);
 		goto out;
 	}
-	while ((de = readdir(d)) != NULL) {
+	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = strtol(de->d_name, &end, 10);
@@ -387,8 +398,9 @@ pipc_holders(struct pipc_list *l)
 		read_comm(procfd, &pr[l->nprocs]);
 		l->nprocs++;
 	}
+	/* A /proc that cannot be read to its end is no answer. */
+	rv = de == NULL && errno == 0 ? attach(l, &s) : -1;
 	closedir(d);
-	rv = de == NULL ? attach(l, &s) : -1;
 out:
 	free(s.ix.slot);
 	free(s.pairs);
