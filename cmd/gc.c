@@ -304,9 +304,11 @@ gc_main(int argc, char **argv)
 		gc_count(&t, &rows[i], &l.v[rows[i].obj], &op);
 		if (rows[i].gc != NULL && rows[i].gc->result == PIPC_GC_FAILED) {
 			rv = 1;
-			if (!op.json)
-				warnx("/%s: %s", l.v[rows[i].obj].name,
-				    strerror(rows[i].gc->err));
+			if (!op.json) {
+				pipc_gc_label(name, sizeof(name),
+				    &l.v[rows[i].obj], 0);
+				warnx("%s: %s", name, strerror(rows[i].gc->err));
+			}
 		}
 		act = gc_action(&rows[i], &op, buf, sizeof(buf));
 		if (!gc_shown(&rows[i], &op))
@@ -318,11 +320,12 @@ gc_main(int argc, char **argv)
 	}
 	gc_summary(&t, &op);
 	gc_warn_unknown(&l, &t);
-	if (op.check && t.removed > 0)
+	/* Something to collect wins, but not over a failure to look. */
+	if (op.check && t.removed > 0 && rv == 0)
 		rv = 4;
 	free(gcv);
 	free(rows);
 	pipc_list_free(&l);
 	pipc_snapshot_free(&op.snap);
-	return finish_stdout(rv);
+	return rv;
 }

@@ -99,9 +99,13 @@ lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode)
 const char *
 lock_who(struct pipc_owner *o, char *buf, size_t size)
 {
+	char comm[sizeof(o->comm) * 4];
+
 	switch (pipc_owner_check(o)) {
 	case PIPC_OWNER_ALIVE:
-		snprintf(buf, size, "PID %d (%s)", (int)o->pid, o->comm);
+		/* Any process may name itself an escape sequence. */
+		pipc_escape_text(comm, sizeof(comm), o->comm, 0);
+		snprintf(buf, size, "PID %d (%s)", (int)o->pid, comm);
 		break;
 	case PIPC_OWNER_DEAD:
 		snprintf(buf, size, "PID %d, which is dead", (int)o->pid);

@@ -35,7 +35,7 @@ pipc_gc_qparse(const char *file, int sem, ino_t ino)
 		return NULL;
 	start = p += sizeof(PIPC_GC_PREFIX) - 1;
 	for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++)
-		if (p - start > 16 || (p == start && *p == '0'))
+		if (p - start >= 16 || (p == start && *p == '0'))
 			return NULL;
 		else
 			v = v << 4 | (unsigned)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
