@@ -169,10 +169,17 @@ cpu_feature(size_t size, struct result *r)
  * The parent stays on its own after a race; the next one wants it there. */
 static int cpus[2] = { -1, -1 };
 
-static void
-race(struct seg *s, const struct width *w, uint64_t iters, int side)
+/*
+ * Wait at the start line for the other side, then increment. The parent
+ * names its child as peer: a child that died before the line (it reaped
+ * here) makes this return -1 rather than wait for ever.
+ */
+static int
+race(struct seg *s, const struct width *w, uint64_t iters, int side,
+    pid_t peer)
 {
 	cpu_set_t set;
+	int status;
 
 	if (cpus[side] != -1) {
 		CPU_ZERO(&set);
@@ -181,9 +188,13 @@ race(struct seg *s, const struct width *w, uint64_t iters, int side)
 	}
 	s->addr[side] = (uintptr_t)s;
 	atomic_fetch_add(&s->ready, 1);
-	while (atomic_load(&s->ready) < 2)
+	while (atomic_load(&s->ready) < 2) {
+		if (peer > 0 && waitpid(peer, &status, WNOHANG) == peer)
+			return -1;
 		sched_yield();
+	}
 	w->increment(s, iters, side);
+	return 0;
 }
 
 static int
@@ -209,11 +220,11 @@ verify(struct seg *s, int fd, const struct width *w, uint64_t iters,
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
 		    getppid() != parent)
 			_exit(1);
-		race(c, w, iters, 1);
+		race(c, w, iters, 1, 0);
 		_exit(0);
 	}
-	race(s, w, iters, 0);
-	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	if (race(s, w, iters, 0, pid) == -1 ||
+	    waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
 		warnx("%zu bytes: the second process failed", w->size);
 		return -1;

@@ -43,7 +43,7 @@ const struct cmd cmd_lock = {
 	"                        nobody maps and unchanged for DURATION (30s, 10m)\n"
 	"      --owner PID       without CMD: record PID, not the parent, as owner\n"
 	COMMON_HELP,
-	"nw:m:h", longopts
+	"+nw:m:h", longopts
 };
 
 struct opts {
@@ -60,8 +60,11 @@ static volatile sig_atomic_t child;
 static void
 forward(int sig)
 {
+	int e = errno;
+
 	if (child > 0)
 		kill(child, sig);
+	errno = e;
 }
 
 static int
@@ -194,6 +197,8 @@ run(struct pipc_lock *lk, const char *name, const struct pipc_owner *me,
 	else if (r == 1)
 		warnx("/%s was taken over or unlocked while %s ran: not "
 		    "released", name, cmd[0]);
+	/* Reaped, its PID may be anyone's: forward no more signals. */
+	child = 0;
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			err(1, "wait");
@@ -214,8 +219,8 @@ lock_main(int argc, char **argv)
 	memset(&op, 0, sizeof(op));
 	op.mode = 0600;
 	op.stale_after = -1;
-	while ((ch = getopt_long(argc, argv, "+nw:m:h", longopts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(argc, argv, cmd_lock.shortopts, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			op.nonblock = 1;

@@ -61,7 +61,8 @@ allowed(struct pipc_lock *lk, const char *name, int force, int value)
 			return 1;
 		}
 		warnx("/%s was not locked (value %d): posted anyway, --force; "
-		    "it now admits %d at once", name, value, value + 1);
+		    "it now admits %lld at once", name, value,
+		    (long long)value + 1);
 		return 0;
 	}
 	rec = lk->norecord ? 0 : pipc_owner_get(lk->fd, &o);
