@@ -74,10 +74,15 @@ warn_no_mqueue(const char *what)
 int
 finish_stdout(int status)
 {
+	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno == EPIPE)
 			return status;
-		warn("write error on standard output");
+		/* An earlier write failed: its errno is gone. */
+		if (errno == 0)
+			warnx("write error on standard output");
+		else
+			warn("write error on standard output");
 		return status ? status : 1;
 	}
 	return status;
