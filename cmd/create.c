@@ -110,24 +110,22 @@ make_shm(int dfd, const struct req *r)
 static int
 make_sem(int dfd, const struct req *r)
 {
-	char file[NAME_MAX + 1];
 	struct stat st;
 	sem_t *sem;
-	int created;
+	int created, fd, rv;
 
 	sem = pipc_sem_open(dfd, r->name, PIPC_SEM_CREATE |
 	    (r->flags & PIPC_REUSE ? 0 : PIPC_SEM_EXCL), (unsigned)r->value,
-	    r->mode, &created);
+	    r->mode, &created, &fd);
 	if (sem == NULL)
 		return fail(r, errno == EINVAL ? "exists and is not a valid "
 		    "semaphore (corrupt)" : NULL);
 	pipc_sem_close(sem);
-	if (created)
-		return 0;
-	pipc_file_name(file, sizeof(file), PIPC_SEM, r->name);
-	if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return fail(r, NULL);
-	return mode_differs(r, &st);
+	/* The mode of the semaphore opened, not of whatever has its name. */
+	rv = created ? 0 : fstat(fd, &st) == -1 ? fail(r, NULL) :
+	    mode_differs(r, &st);
+	close(fd);
+	return rv;
 }
 
 static int

@@ -20,28 +20,17 @@
 
 /*
  * Open (with create, make at value 1 with mode) the semaphore name in the
- * directory dfd, and the file again for the guard and the record.
+ * directory dfd, keeping its file open for the guard and the record.
  */
 int
 pipc_lock_open(int dfd, const char *name, int create, mode_t mode,
     struct pipc_lock *lk)
 {
-	char file[NAME_MAX + 1];
-	int e;
-
 	memset(lk, 0, sizeof(*lk));
 	lk->fd = -1;
 	if ((lk->sem = pipc_sem_open(dfd, name, create ? PIPC_SEM_CREATE : 0,
-	    1, mode, NULL)) == NULL)
+	    1, mode, NULL, &lk->fd)) == NULL)
 		return -1;
-	snprintf(file, sizeof(file), "sem.%s", name);
-	if ((lk->fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
-		e = errno;
-		pipc_sem_close(lk->sem);
-		errno = e;
-		return -1;
-	}
 	return 0;
 }
 

@@ -108,7 +108,8 @@ void		 pipc_classify(struct pipc_list *);
 /* sem.c */
 #define PIPC_SEM_CREATE	0x1
 #define PIPC_SEM_EXCL	0x2
-sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *);
+sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *,
+		    int *);
 void		 pipc_sem_close(sem_t *);
 
 /* readtext.c */

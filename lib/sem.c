@@ -52,13 +52,15 @@ sem_make(int dfd, const char *file, unsigned value, mode_t mode)
 /*
  * Open the semaphore NAME (bare, checked) in the directory dfd and map it.
  * PIPC_SEM_CREATE makes it at value if missing, PIPC_SEM_EXCL fails with
- * EEXIST if present; *created says which happened. A sem.* file that is
+ * EEXIST if present; *created says which happened. With fdp, the file
+ * stays open there, so that what the caller does to the file (a flock, an
+ * owner record) is done to the very semaphore mapped. A sem.* file that is
  * not a regular file of a sem_t's size is refused (EINVAL), never mapped:
  * a short file mapped would be a SIGBUS.
  */
 sem_t *
 pipc_sem_open(int dfd, const char *name, int flags, unsigned value,
-    mode_t mode, int *created)
+    mode_t mode, int *created, int *fdp)
 {
 	char file[NAME_MAX + 1];
 	struct stat st;
@@ -105,7 +107,10 @@ pipc_sem_open(int dfd, const char *name, int flags, unsigned value,
 	sem = mmap(NULL, PIPC_SEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 	    fd, 0);
 	e = errno;
-	close(fd);
+	if (fdp != NULL && sem != MAP_FAILED)
+		*fdp = fd;
+	else
+		close(fd);
 	errno = e;
 	return sem == MAP_FAILED ? NULL : sem;
 }
