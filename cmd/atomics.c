@@ -353,8 +353,8 @@ atomics_main(int argc, char **argv)
 		case 'n':
 			iters = strtonum(optarg, 1, MAX_ITERS, &errstr);
 			if (errstr != NULL) {
-				warnx("-n %s: ITERS is %s (1 to %d)", optarg,
-				    errstr, MAX_ITERS);
+				warnx("-n %s: ITERS is %s (1 to %d)",
+				    shown(optarg), errstr, MAX_ITERS);
 				usage(&cmd_atomics);
 			}
 			break;
@@ -365,7 +365,7 @@ atomics_main(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
+		warnx("unexpected argument '%s'", shown(argv[optind]));
 		usage(&cmd_atomics);
 	}
 	if (check && sched_getaffinity(0, sizeof(mask), &mask) == 0)

@@ -35,6 +35,7 @@ void	usage(const struct cmd *) __attribute__((noreturn));
 void	help(const struct cmd *) __attribute__((noreturn));
 int	common_option(const struct cmd *, int, const char *);
 unsigned type_arg(const char *);
+const char *shown(const char *);
 void	warn_no_mqueue(const char *);
 int	finish_stdout(int);
 

@@ -42,6 +42,22 @@ common_option(const struct cmd *c, int ch, const char *arg)
 	}
 }
 
+/*
+ * A word from the command line as a message shows it: escaped, so that no
+ * control byte reaches the terminal. Four buffers in turn: up to four may
+ * stand in one message; keep none.
+ */
+const char *
+shown(const char *s)
+{
+	static char buf[4][1024];
+	static unsigned next;
+
+	next = (next + 1) % 4;
+	pipc_escape_text(buf[next], sizeof(buf[next]), s, 0);
+	return buf[next];
+}
+
 /* The kind -t names, as a bit of a type mask; exit 2 for an unknown one. */
 unsigned
 type_arg(const char *arg)
@@ -49,7 +65,7 @@ type_arg(const char *arg)
 	enum pipc_type t;
 
 	if (pipc_type_parse(arg, &t) == -1)
-		errx(2, "unknown type '%s': use shm, sem or mq", arg);
+		errx(2, "unknown type '%s': use shm, sem or mq", shown(arg));
 	return PIPC_TYPE_BIT(t);
 }
 

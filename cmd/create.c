@@ -287,14 +287,14 @@ create_main(int argc, char **argv)
 	if (argc == 2) {
 		if (pipc_type_parse(argv[0], &r.type) == -1)
 			errx(2, "unknown type '%s': use shm, sem or mq",
-			    argv[0]);
+			    shown(argv[0]));
 		arg = argv[1];
 		/* Every other command reads "sem:x" as semaphore x: so does
 		 * create, and a prefix that says another kind is refused. */
 		if (pipc_name_split(arg, &mask, &arg) &&
 		    mask != PIPC_TYPE_BIT(r.type))
 			errx(2, "'%s': the prefix names another kind than %s",
-			    argv[1], argv[0]);
+			    shown(argv[1]), argv[0]);
 	} else if (argc == 1 && pipc_name_split(argv[0], &mask, &arg))
 		r.type = (enum pipc_type)(ffs((int)mask) - 1);
 	else

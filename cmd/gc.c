@@ -68,19 +68,19 @@ read_since(struct opts *op, const char *file)
 	int fd;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		err(1, "%s", file);
+		err(1, "%s", shown(file));
 	do {
 		if (cap - len < 65536 &&
 		    (buf = realloc(buf, cap = cap * 2 + 65536)) == NULL)
 			err(1, NULL);
 		if ((n = read(fd, buf + len, cap - len)) == -1)
-			err(1, "%s", file);
+			err(1, "%s", shown(file));
 		len += (size_t)n;
 	} while (n > 0);
 	close(fd);
 	if (pipc_snapshot_parse(&op->snap, buf, len, &why, &off) == -1)
-		errx(2, "%s: byte %zu: %s: not a 'pipc ls -J' snapshot", file,
-		    off, why);
+		errx(2, "%s: byte %zu: %s: not a 'pipc ls -J' snapshot",
+		    shown(file), off, why);
 	free(buf);
 	op->since = 1;
 }
@@ -154,7 +154,7 @@ user_arg(const char *s)
 		return pw->pw_uid;
 	id = strtonum(s, 0, UINT32_MAX - 1, &e);
 	if (e != NULL) {
-		warnx("unknown user '%s'", s);
+		warnx("unknown user '%s'", shown(s));
 		exit(2);
 	}
 	return (uid_t)id;
@@ -222,7 +222,7 @@ gc_main(int argc, char **argv)
 			break;
 		case OPT_MIN_AGE:
 			if (pipc_parse_duration(optarg, &op.min_age) == -1) {
-				warnx("--min-age '%s': %s", optarg,
+				warnx("--min-age '%s': %s", shown(optarg),
 				    errno == ERANGE ? "longer than ten years" :
 				    "not a duration such as 30s, 10m, 2h, 1d");
 				return 2;

@@ -130,7 +130,7 @@ open_queue(const char *arg, int oflags, const char **label)
 	if (pipc_name_split(arg, &mask, &rest) &&
 	    mask != PIPC_TYPE_BIT(PIPC_MQ))
 		errx(2, "%s: send and recv serve message queues; for %s use %s",
-		    arg, mask == PIPC_TYPE_BIT(PIPC_SEM) ? "a semaphore" :
+		    shown(arg), mask == PIPC_TYPE_BIT(PIPC_SEM) ? "a semaphore" :
 		    "shared memory", mask == PIPC_TYPE_BIT(PIPC_SEM) ?
 		    "pipc lock or unlock" : "pipc map");
 	name = check_name(rest, PIPC_MQ);

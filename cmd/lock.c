@@ -175,7 +175,7 @@ run(struct pipc_lock *lk, const char *name, const struct pipc_owner *me,
 			warn("/%s: cannot record the owner", name);
 		}
 		execvp(cmd[0], cmd);
-		warn("%s", cmd[0]);
+		warn("%s", shown(cmd[0]));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	child = pid;

@@ -163,7 +163,7 @@ parse_columns(struct opts *op, const char *list)
 				break;
 		if (i == C_NCOLS) {
 			warnx("unknown column '%s'; 'pipc ls -H' lists them",
-			    tok);
+			    shown(tok));
 			free(copy);
 			return -1;
 		}
@@ -544,7 +544,7 @@ select_objects(const struct pipc_list *l, const struct opts *op,
 	}
 	for (a = 0; a < argc; a++)
 		if (!hit[a]) {
-			warnx("%s: no such object", argv[a]);
+			warnx("%s: no such object", shown(argv[a]));
 			bad++;
 		}
 	free(hit);

@@ -72,10 +72,11 @@ unknown(const char *name)
 			best = i;
 		}
 	if (bestd <= 2 || strncmp(name, cmds[best]->name, strlen(name)) == 0)
-		warnx("unknown command '%s'; did you mean '%s'?", name,
+		warnx("unknown command '%s'; did you mean '%s'?", shown(name),
 		    cmds[best]->name);
 	else
-		warnx("unknown command '%s'; 'pipc help' lists them", name);
+		warnx("unknown command '%s'; 'pipc help' lists them",
+		    shown(name));
 	exit(2);
 }
 
@@ -139,7 +140,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "__complete") == 0)
 		return finish_stdout(complete(argc - 2, argv + 2));
 	if (argv[1][0] == '-') {
-		warnx("unknown option '%s' before the command", argv[1]);
+		warnx("unknown option '%s' before the command",
+		    shown(argv[1]));
 		list_usage(stderr);
 		return 2;
 	}

@@ -239,7 +239,7 @@ hold(char **cmd)
 		err(1, "fork");
 	if (pid == 0) {
 		execvp(cmd[0], cmd);
-		warn("%s", cmd[0]);
+		warn("%s", shown(cmd[0]));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	/* Like system(3): the terminal's ^C is for CMD, which we outlive. */
@@ -267,7 +267,8 @@ open_shm(const char *arg, int oflags, const char **label)
 
 	if (pipc_name_split(arg, &mask, &rest) &&
 	    mask != PIPC_TYPE_BIT(PIPC_SHM))
-		errx(2, "%s: map serves shared memory; for a %s use %s", arg,
+		errx(2, "%s: map serves shared memory; for a %s use %s",
+		    shown(arg),
 		    mask == PIPC_TYPE_BIT(PIPC_SEM) ? "semaphore" : "queue",
 		    mask == PIPC_TYPE_BIT(PIPC_SEM) ?
 		    "pipc lock, unlock or ls" : "pipc send, recv or ls");

@@ -178,7 +178,7 @@ operand(const char *arg, unsigned types, unsigned *mask)
 	*mask = types;
 	if (pipc_name_split(arg, &m, &rest)) {
 		if (!(types & m))
-			errx(2, "%s: its prefix contradicts -t", arg);
+			errx(2, "%s: its prefix contradicts -t", shown(arg));
 		*mask = m;
 	}
 	return check_name(rest, *mask == PIPC_TYPE_BIT(PIPC_SEM) ?

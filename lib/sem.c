@@ -1,4 +1,4 @@
-/* Named semaphores through a directory fd, the way glibc's sem_open makes them. */
+/* Named semaphores through a directory fd, made as glibc's sem_open does. */
 #include <errno.h>
 #include <fcntl.h>
 #include <semaphore.h>

@@ -204,3 +204,16 @@ table() {
 	unlock mq:q
 	EOF
 }
+
+@test "bad words with escape sequences are shown escaped, never raw" {
+	e=$'\e[31m'
+	for c in "$e" "ls -o $e" "ls -t $e" "ls $e" "create $e x" \
+	    "create shm sem:$e -s 1" "gc --min-age $e" "gc --user $e" \
+	    "gc --since $e" "rm -t shm sem:$e" "map sem:$e" "send sem:$e" \
+	    "atomics -n $e" "atomics $e" "lock -w $e x" "--$e"; do
+		run --separate-stderr "$PIPC" $c
+		[ "$status" -ne 0 ] || fail "pipc $c succeeded"
+		[[ $stderr != *$'\e'* ]] || fail "pipc $c: raw ESC in: $stderr"
+		[[ $stderr == *'\x1b'* ]] || fail "pipc $c: no \\x1b in: $stderr"
+	done
+}
