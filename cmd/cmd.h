@@ -37,6 +37,7 @@ int	common_option(const struct cmd *, int, const char *);
 unsigned type_arg(const char *);
 const char *shown(const char *);
 void	warn_no_mqueue(const char *);
+void	warn_unseen(const struct pipc_list *, const char *);
 int	finish_stdout(int);
 
 /* lifecycle.c: shared by create, rm, map, send and recv */

@@ -58,6 +58,24 @@ shown(const char *s)
 	return buf[next];
 }
 
+/*
+ * Why some objects are 'unknown': processes that could not be read, or a
+ * /proc that hides them. what says what that meant for the command.
+ */
+void
+warn_unseen(const struct pipc_list *l, const char *what)
+{
+	if (l->nunread == 0)
+		warnx("/proc hides other users' processes (hidepid): objects "
+		    "nobody is seen to hold %s", what);
+	else
+		warnx("%zu process%s (PID %d%s) could not be read: objects "
+		    "nobody is seen to hold %s%s", l->nunread,
+		    l->nunread > 1 ? "es" : "", (int)l->unread_pid,
+		    l->nunread > 1 ? ", ..." : "", what,
+		    geteuid() != 0 ? "; run as root to see every holder" : "");
+}
+
 /* The kind -t names, as a bit of a type mask; exit 2 for an unknown one. */
 unsigned
 type_arg(const char *arg)

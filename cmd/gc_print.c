@@ -164,14 +164,6 @@ gc_summary(const struct tally *t, const struct opts *op)
 void
 gc_warn_unknown(const struct pipc_list *l, const struct tally *t)
 {
-	if (t->kept[K_UNKNOWN] == 0)
-		return;
-	if (l->nunread == 0)
-		warnx("/proc hides other users' processes (hidepid): objects "
-		    "nobody is seen to hold were kept");
-	else
-		warnx("%zu process%s (PID %d%s) could not be read: objects "
-		    "nobody is seen to hold were kept (--force takes them)",
-		    l->nunread, l->nunread > 1 ? "es" : "", (int)l->unread_pid,
-		    l->nunread > 1 ? ", ..." : "");
+	if (t->kept[K_UNKNOWN] > 0)
+		warn_unseen(l, "were kept (--force takes them)");
 }

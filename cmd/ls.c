@@ -560,17 +560,8 @@ warn_unread(const struct pipc_list *l)
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].state == PIPC_UNKNOWN)
 			break;
-	if (i == l->n)
-		return;
-	if (l->nunread == 0)
-		warnx("/proc hides other users' processes (hidepid): objects "
-		    "nobody is seen to hold are 'unknown'");
-	else
-		warnx("%zu process%s (PID %d%s) could not be read: objects "
-		    "nobody is seen to hold are 'unknown'%s", l->nunread,
-		    l->nunread > 1 ? "es" : "", (int)l->unread_pid,
-		    l->nunread > 1 ? ", ..." : "",
-		    geteuid() != 0 ? "; run as root to see every holder" : "");
+	if (i < l->n)
+		warn_unseen(l, "are 'unknown'");
 }
 
 static int
