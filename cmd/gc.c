@@ -65,7 +65,7 @@ read_since(struct opts *op, const char *file)
 	char *buf = NULL;
 	size_t len = 0, cap = 0, off;
 	ssize_t n;
-	int fd;
+	int fd, rv;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "%s", shown(file));
@@ -78,10 +78,11 @@ read_since(struct opts *op, const char *file)
 		len += (size_t)n;
 	} while (n > 0);
 	close(fd);
-	if (pipc_snapshot_parse(&op->snap, buf, len, &why, &off) == -1)
+	rv = pipc_snapshot_parse(&op->snap, buf, len, &why, &off);
+	free(buf);
+	if (rv == -1)
 		errx(2, "%s: byte %zu: %s: not a 'pipc ls -J' snapshot",
 		    shown(file), off, why);
-	free(buf);
 	op->since = 1;
 }
 
