@@ -1,6 +1,7 @@
 /* Helpers every subcommand shares: usage, common options, stdout errors. */
 #include <err.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -74,6 +75,43 @@ warn_unseen(const struct pipc_list *l, const char *what)
 		    l->nunread > 1 ? "es" : "", (int)l->unread_pid,
 		    l->nunread > 1 ? ", ..." : "", what,
 		    geteuid() != 0 ? "; run as root to see every holder" : "");
+}
+
+/*
+ * The kinds to read for -t's kinds (all when none) and these PATTERNs:
+ * a PATTERN with a kind prefix asks for that kind alone.
+ */
+unsigned
+pattern_types(unsigned types, int argc, char **argv)
+{
+	unsigned mask = 0, m;
+	const char *rest;
+	int a;
+
+	if (types == 0)
+		types = PIPC_ALL_TYPES;
+	for (a = 0; a < argc; a++) {
+		m = 0;
+		pipc_name_split(argv[a], &m, &rest);
+		mask |= m ? m : types;
+	}
+	return argc > 0 ? types & mask : types;
+}
+
+/* Whether PATTERN (a glob, with an optional kind prefix and '/') matches
+ * the object, by its name or by the name given. */
+int
+pattern_match(const char *pattern, const struct pipc_obj *o,
+    const char *name)
+{
+	unsigned mask = PIPC_ALL_TYPES;
+	const char *pat;
+
+	pipc_name_split(pattern, &mask, &pat);
+	if (*pat == '/')
+		pat++;
+	return (mask & PIPC_TYPE_BIT(o->type)) &&
+	    fnmatch(pat, name != NULL ? name : o->name, 0) == 0;
 }
 
 /* The kind -t names, as a bit of a type mask; exit 2 for an unknown one. */

@@ -2,7 +2,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,20 +88,13 @@ read_since(struct opts *op, const char *file)
 static int
 matches(const struct pipc_obj *o, int argc, char **argv)
 {
-	const char *pat, *orig = pipc_gc_origin(o);
-	unsigned mask;
+	const char *orig = pipc_gc_origin(o);
 	int a;
 
-	for (a = 0; a < argc; a++) {
-		mask = PIPC_ALL_TYPES;
-		pipc_name_split(argv[a], &mask, &pat);
-		if (*pat == '/')
-			pat++;
-		if ((mask & PIPC_TYPE_BIT(o->type)) &&
-		    (fnmatch(pat, o->name, 0) == 0 ||
-		    (orig != NULL && fnmatch(pat, orig, 0) == 0)))
+	for (a = 0; a < argc; a++)
+		if (pattern_match(argv[a], o, NULL) ||
+		    (orig != NULL && pattern_match(argv[a], o, orig)))
 			return 1;
-	}
 	return argc == 0;
 }
 
@@ -198,7 +190,7 @@ gc_main(int argc, char **argv)
 	struct row *rows;
 	char name[4096], buf[256];
 	const char *orig, *act, *sep = "";
-	unsigned types = 0, want = 0, m;
+	unsigned types = 0, want = 0;
 	size_t i, n = 0;
 	int ch, rv = 0, min_age = 0, a, width = 0;
 
@@ -250,16 +242,7 @@ gc_main(int argc, char **argv)
 	/* The snapshot says what is new: that alone decides, unless asked. */
 	if (op.since && !min_age)
 		op.min_age = 0;
-	if (types == 0)
-		types = PIPC_ALL_TYPES;
-	for (a = 0, m = 0; a < argc; a++) {
-		unsigned pm = 0;
-
-		pipc_name_split(argv[a], &pm, &(const char *){ NULL });
-		m |= pm ? pm : types;
-	}
-	if (argc > 0)
-		types &= m;
+	types = pattern_types(types, argc, argv);
 
 	if (pipc_scan(&l, &dirs, types) == -1) {
 		/* Which one: the shm directory, unless it can be read. */

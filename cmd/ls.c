@@ -1,7 +1,6 @@
 /* ls: list POSIX IPC objects, their holders and their state. */
 #include <err.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <grp.h>
 #include <libutil.h>
 #include <pwd.h>
@@ -515,8 +514,6 @@ static int
 select_objects(const struct pipc_list *l, const struct opts *op,
     int argc, char **argv, char *show)
 {
-	unsigned mask;
-	const char *pat;
 	char *hit;
 	size_t i;
 	int a, bad = 0;
@@ -527,15 +524,9 @@ select_objects(const struct pipc_list *l, const struct opts *op,
 		const struct pipc_obj *o = &l->v[i];
 
 		show[i] = argc == 0;
-		for (a = 0; a < argc; a++) {
-			mask = PIPC_ALL_TYPES;
-			pipc_name_split(argv[a], &mask, &pat);
-			if (*pat == '/')
-				pat++;
-			if ((mask & PIPC_TYPE_BIT(o->type)) &&
-			    fnmatch(pat, o->name, 0) == 0)
+		for (a = 0; a < argc; a++)
+			if (pattern_match(argv[a], o, NULL))
 				show[i] = hit[a] = 1;
-		}
 		if ((op->orphans && o->state != PIPC_ORPHAN &&
 		    o->state != PIPC_STALE_LOCK) ||
 		    (op->stale && o->state != PIPC_STALE_LOCK))
@@ -568,10 +559,10 @@ ls_main(int argc, char **argv)
 {
 	struct pipc_list l;
 	struct opts op;
-	unsigned types = 0, mask;
+	unsigned types = 0;
 	char *show;
 	size_t i;
-	int ch, rv = 0, holders, a;
+	int ch, rv = 0, holders;
 
 	memset(&op, 0, sizeof(op));
 	memcpy(op.cols, defaults, sizeof(defaults));
@@ -609,17 +600,7 @@ ls_main(int argc, char **argv)
 		}
 		op.cols[op.ncols++] = C_PIDS;
 	}
-	if (types == 0)
-		types = PIPC_ALL_TYPES;
-	/* A PATTERN's kind prefix may widen what must be read. */
-	for (a = 0, mask = 0; a < argc; a++) {
-		unsigned m = 0;
-
-		pipc_name_split(argv[a], &m, &(const char *){ NULL });
-		mask |= m ? m : types;
-	}
-	if (argc > 0)
-		types &= mask ? mask : types;
+	types = pattern_types(types, argc, argv);
 
 	if (pipc_scan(&l, &dirs, types) == -1) {
 		warn("%s", l.scan_path);
