@@ -50,6 +50,9 @@ uint64_t	 size_arg(const char *, const char *);
 mode_t		 mode_arg(const char *);
 long long	 count_arg(const char *, const char *, long long, long long);
 struct timespec	 seconds_arg(const char *, const char *);
+const char	*kind_operand(const char *, enum pipc_type, const char *);
+void		 no_such(const char *, const char *, enum pipc_type,
+		    const char *) __attribute__((noreturn));
 int		 open_queue(const char *, int, const char **);
 struct timespec	 deadline(struct timespec);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,6 +117,51 @@ seconds_arg(const char *opt, const char *arg)
 	return ts;
 }
 
+static const char *const kind_noun[PIPC_NTYPES] = {
+	"shared memory", "a semaphore", "a message queue"
+};
+static const char *const kind_cmds[PIPC_NTYPES] = {
+	"pipc map or ls", "pipc lock, unlock or ls", "pipc send, recv or ls"
+};
+
+/*
+ * The bare name of an operand of kind want, or exit 2 when its prefix says
+ * another kind; serves says what the command is for ("map serves shared
+ * memory").
+ */
+const char *
+kind_operand(const char *arg, enum pipc_type want, const char *serves)
+{
+	const char *rest;
+	unsigned mask = 0;
+	enum pipc_type t;
+
+	if (pipc_name_split(arg, &mask, &rest) && mask != PIPC_TYPE_BIT(want)) {
+		t = (enum pipc_type)(ffs((int)mask) - 1);
+		errx(2, "%s: %s; for %s use %s", shown(arg), serves,
+		    kind_noun[t], kind_cmds[t]);
+	}
+	return check_name(rest, want);
+}
+
+/* No such object of kind want: exit 2 if the name is one of another kind,
+ * naming the command for it, else 1. */
+void
+no_such(const char *name, const char *label, enum pipc_type want,
+    const char *serves)
+{
+	unsigned other;
+	int t;
+
+	other = pipc_exists(&dirs, name, PIPC_ALL_TYPES & ~PIPC_TYPE_BIT(want));
+	for (t = 0; t < PIPC_NTYPES; t++)
+		if (other & PIPC_TYPE_BIT(t))
+			errx(2, "%s is %s: %s; use %s", label, kind_noun[t],
+			    serves, kind_cmds[t]);
+	errx(1, "%s: no such %s", label,
+	    want == PIPC_MQ ? "queue" : "object");
+}
+
 /*
  * Open the queue an operand names, by its file in the queue directory
  * (see pipc_mq_open), or exit: 2 for a name of another kind, 1 else.
@@ -123,32 +169,17 @@ seconds_arg(const char *opt, const char *arg)
 int
 open_queue(const char *arg, int oflags, const char **label)
 {
-	const char *name, *rest;
-	unsigned mask = 0, other;
+	static const char serves[] = "send and recv serve message queues";
+	const char *name;
 	int dfd, fd;
 
-	if (pipc_name_split(arg, &mask, &rest) &&
-	    mask != PIPC_TYPE_BIT(PIPC_MQ))
-		errx(2, "%s: send and recv serve message queues; for %s use %s",
-		    shown(arg), mask == PIPC_TYPE_BIT(PIPC_SEM) ? "a semaphore" :
-		    "shared memory", mask == PIPC_TYPE_BIT(PIPC_SEM) ?
-		    "pipc lock or unlock" : "pipc map");
-	name = check_name(rest, PIPC_MQ);
+	name = kind_operand(arg, PIPC_MQ, serves);
 	*label = obj_label(-1, name);
 	if ((dfd = open_dir(PIPC_MQ)) == -1)
 		exit(1);
 	if ((fd = pipc_mq_open(dfd, name, oflags)) == -1) {
-		if (errno == ENOENT) {
-			other = pipc_exists(&dirs, name,
-			    PIPC_TYPE_BIT(PIPC_SHM) | PIPC_TYPE_BIT(PIPC_SEM));
-			if (other & PIPC_TYPE_BIT(PIPC_SHM))
-				errx(2, "%s is shared memory, not a queue: use "
-				    "pipc map", *label);
-			if (other & PIPC_TYPE_BIT(PIPC_SEM))
-				errx(2, "%s is a semaphore, not a queue: use "
-				    "pipc lock or unlock", *label);
-			errx(1, "%s: no such queue", *label);
-		}
+		if (errno == ENOENT)
+			no_such(name, *label, PIPC_MQ, serves);
 		if (errno == EINVAL)
 			errx(1, "%s: not a message queue", *label);
 		err(1, "%s", *label);

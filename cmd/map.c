@@ -260,34 +260,19 @@ hold(char **cmd)
 static int
 open_shm(const char *arg, int oflags, const char **label)
 {
-	const char *name, *rest;
-	unsigned mask = 0, other;
+	static const char serves[] = "map serves shared memory";
+	const char *name;
 	struct stat st;
 	int dfd, fd;
 
-	if (pipc_name_split(arg, &mask, &rest) &&
-	    mask != PIPC_TYPE_BIT(PIPC_SHM))
-		errx(2, "%s: map serves shared memory; for a %s use %s",
-		    shown(arg),
-		    mask == PIPC_TYPE_BIT(PIPC_SEM) ? "semaphore" : "queue",
-		    mask == PIPC_TYPE_BIT(PIPC_SEM) ?
-		    "pipc lock, unlock or ls" : "pipc send, recv or ls");
-	name = check_name(rest, PIPC_SHM);
+	name = kind_operand(arg, PIPC_SHM, serves);
 	*label = obj_label(-1, name);
 	if ((dfd = open_dir(PIPC_SHM)) == -1)
 		exit(1);
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno != ENOENT)
 			err(1, "%s", *label);
-		other = pipc_exists(&dirs, name, PIPC_TYPE_BIT(PIPC_SEM) |
-		    PIPC_TYPE_BIT(PIPC_MQ));
-		if (other & PIPC_TYPE_BIT(PIPC_SEM))
-			errx(2, "%s is a semaphore: map serves shared memory; "
-			    "use pipc lock, unlock or ls", *label);
-		if (other & PIPC_TYPE_BIT(PIPC_MQ))
-			errx(2, "%s is a message queue: map serves shared "
-			    "memory; use pipc send, recv or ls", *label);
-		errx(1, "%s: no such object", *label);
+		no_such(name, *label, PIPC_SHM, serves);
 	}
 	if (!S_ISREG(st.st_mode))
 		errx(1, "%s: not an IPC object: %s", *label,

@@ -82,10 +82,10 @@ mkq() {
 	pipc create sem l >/dev/null
 	run pipc send s x
 	assert_failure 2
-	assert_output "pipc: /s is shared memory, not a queue: use pipc map"
+	assert_output "pipc: /s is shared memory: send and recv serve message queues; use pipc map or ls"
 	run pipc send l x
 	assert_failure 2
-	assert_output "pipc: /l is a semaphore, not a queue: use pipc lock or unlock"
+	assert_output "pipc: /l is a semaphore: send and recv serve message queues; use pipc lock, unlock or ls"
 	run pipc send shm:q x
 	assert_failure 2
 	run pipc send nope x
