@@ -42,7 +42,7 @@ void	warn_no_mqueue(const char *);
 void	warn_unseen(const struct pipc_list *, const char *);
 int	finish_stdout(int);
 
-/* lifecycle.c: shared by create, rm, map, send and recv */
+/* util_object.c: shared by create, rm, map, send and recv */
 const char	*obj_label(int, const char *);
 const char	*check_name(const char *, enum pipc_type);
 int		 open_dir(enum pipc_type);

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gc.h"
+#include "util_gc.h"
 
 /* How long a process that opened a name just before the rename may take. */
 #define SETTLE_MS	10

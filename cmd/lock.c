@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "lockcmd.h"
+#include "util_lock.h"
 
 enum { OPT_RECOVER = OPT_COMMON_LAST, OPT_FORCE, OPT_STALE_AFTER, OPT_OWNER };
 

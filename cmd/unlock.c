@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "lockcmd.h"
+#include "util_lock.h"
 
 static const struct option longopts[] = {
 	{ "force",	no_argument,	NULL, 'f' },

@@ -1,6 +1,6 @@
-/* gc: what cmd/gc.c and cmd/gc_print.c share. */
-#ifndef GC_H
-#define GC_H
+/* gc: what cmd/gc.c and cmd/util_gc.c share. */
+#ifndef UTIL_GC_H
+#define UTIL_GC_H
 
 #include "cmd.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "lockcmd.h"
+#include "util_lock.h"
 
 /* A name as messages show it: escaped, so no control byte reaches a tty. */
 const char *

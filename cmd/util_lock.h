@@ -1,6 +1,6 @@
 /* What lock and unlock share: names, opening, telling who holds a lock. */
-#ifndef LOCKCMD_H
-#define LOCKCMD_H
+#ifndef UTIL_LOCK_H
+#define UTIL_LOCK_H
 
 #include "pipc.h"
 

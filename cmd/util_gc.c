@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gc.h"
+#include "util_gc.h"
 
 static const char *const kept_label[A_NACTS] = {
 	[A_HELD] = "kept: held", [A_YOUNG] = "kept: young",
