@@ -112,6 +112,13 @@ sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *,
 		    int *);
 void		 pipc_sem_close(sem_t *);
 
+/* lease.c: the kernel's word on whether anyone holds a file */
+enum pipc_held { PIPC_HELD_UNKNOWN, PIPC_HELD_NO, PIPC_HELD_YES };
+int		 pipc_lease_take(int);
+int		 pipc_lease_broken(int);
+void		 pipc_lease_drop(int);
+enum pipc_held	 pipc_lease_probe(int);
+
 /* readtext.c */
 ssize_t		 pipc_read_text(int, const char *, char *, size_t);
 
