@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,7 @@ judge(const struct pipc_obj *o, const struct opts *op,
     const struct timespec *now, struct row *r)
 {
 	/* In use: mapped, open, or a lock whose recorded owner lives. */
-	int held = o->nhold > 0 || o->state == PIPC_IN_USE;
+	int held = o->held == PIPC_HELD_YES;
 
 	r->reason = o->temp ? "temp" : o->quarantine ? "quarantine" :
 	    pipc_state_name(o->state);
@@ -128,7 +129,7 @@ judge(const struct pipc_obj *o, const struct opts *op,
 		r->act = A_USER;
 	else if (held)
 		r->act = o->quarantine ? A_RESTORE : A_HELD;
-	else if (o->state == PIPC_UNKNOWN && !op->force)
+	else if (o->held == PIPC_HELD_UNKNOWN && !op->force)
 		r->act = A_UNKNOWN;
 	else if (!o->quarantine && young(o, op->min_age, now))
 		r->act = A_YOUNG;
@@ -159,9 +160,15 @@ collect(struct pipc_list *l, struct row *rows, size_t n,
     const struct opts *op, struct pipc_gc **out)
 {
 	struct pipc_gc *v;
+	struct rlimit rl;
 	size_t i, k = 0;
 	int rv = 0;
 
+	/* A batch is as large as the files we may hold open (gc.c). */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
 		err(1, NULL);
 	for (i = 0; i < n; i++)
@@ -244,7 +251,7 @@ gc_main(int argc, char **argv)
 		op.min_age = 0;
 	types = pattern_types(types, argc, argv);
 
-	if (pipc_scan(&l, &dirs, types) == -1) {
+	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD) == -1) {
 		/* Which one: the shm directory, unless it can be read. */
 		warn("%s", l.scan_path);
 		rv = 1;

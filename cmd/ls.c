@@ -16,7 +16,7 @@ enum col {
 	C_TYPE, C_NAME, C_PATH, C_SIZE, C_OWNER, C_UID, C_GROUP, C_GID,
 	C_MODE, C_MTIME, C_INODE, C_HOLDERS, C_PIDS, C_STATE, C_VALUE,
 	C_WAITERS, C_LOCKOWNER, C_MSGS, C_MAXMSG, C_MSGSIZE, C_QSIZE, C_NOTIFY,
-	C_NCOLS
+	C_SOURCE, C_NCOLS
 };
 
 /* One table drives -o, -H, the help text and the completions. */
@@ -37,7 +37,8 @@ static const struct column {
 	[C_MODE]	= { "MODE", 0, 0, "permissions, octal" },
 	[C_MTIME]	= { "MTIME", 0, 0, "last change of contents" },
 	[C_INODE]	= { "INODE", 1, 0, "inode number" },
-	[C_HOLDERS]	= { "HOLDERS", 1, 1, "number of processes holding it" },
+	[C_HOLDERS]	= { "HOLDERS", 1, 1, "processes seen holding it; N+: and "
+			    "more the kernel knows of" },
 	[C_PIDS]	= { "PIDS", 0, 1, "holders as PID(command)" },
 	[C_STATE]	= { "STATE", 0, 1, "in-use, orphan, stale-lock, corrupt, "
 			    "foreign or unknown" },
@@ -50,6 +51,8 @@ static const struct column {
 	[C_MSGSIZE]	= { "MSGSIZE", 1, 0, "largest message in bytes" },
 	[C_QSIZE]	= { "QSIZE", 1, 0, "bytes of messages queued" },
 	[C_NOTIFY]	= { "NOTIFY", 1, 0, "PID registered for notification" },
+	[C_SOURCE]	= { "SOURCE", 0, 1, "what told the state: proc, kernel "
+			    "or both" },
 };
 
 static const enum col defaults[] = {
@@ -192,6 +195,28 @@ num(char *buf, unsigned long long v)
 	return buf;
 }
 
+/* Held, says the kernel, by a process /proc did not show. */
+static int
+unseen(const struct pipc_obj *o)
+{
+	return o->held == PIPC_HELD_YES && o->nhold == 0 &&
+	    (o->by & PIPC_BY_KERNEL);
+}
+
+static const char *
+source(const struct pipc_obj *o)
+{
+	switch (o->by) {
+	case PIPC_BY_PROC:
+		return "proc";
+	case PIPC_BY_KERNEL:
+		return "kernel";
+	case PIPC_BY_PROC | PIPC_BY_KERNEL:
+		return "both";
+	}
+	return NULL;
+}
+
 static const char *
 cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
     const struct opts *op, char *buf, size_t size)
@@ -246,7 +271,10 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 	case C_HOLDERS:
 		if (o->nhold == 0 && o->state == PIPC_UNKNOWN)
 			return "?";
-		return num(buf, o->nhold);
+		num(buf, o->nhold);
+		if (unseen(o))
+			strlcat(buf, "+", size);
+		return buf;
 	case C_PIDS:
 		if (o->nhold == 0)
 			return "-";
@@ -295,6 +323,8 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 		snprintf(buf, size, "%ld",
 		    c == C_QSIZE ? o->qsize : (long)o->notify_pid);
 		return buf;
+	case C_SOURCE:
+		return source(o) != NULL ? source(o) : "-";
 	case C_NCOLS:
 		break;
 	}
@@ -478,7 +508,9 @@ print_json(const struct pipc_list *l, const char *show)
 			json_str("comm", l->procs[o->hold[j]].comm);
 			putchar('}');
 		}
-		printf("],\"state\":\"%s\"", pipc_state_name(o->state));
+		printf("],\"unseen_holder\":%s", unseen(o) ? "true" : "false");
+		json_str("source", source(o));
+		printf(",\"state\":\"%s\"", pipc_state_name(o->state));
 		if (o->type == PIPC_SEM) {
 			json_num("value", o->value, o->facts);
 			json_num("waiters", o->waiters, o->facts);
@@ -601,8 +633,12 @@ ls_main(int argc, char **argv)
 		op.cols[op.ncols++] = C_PIDS;
 	}
 	types = pattern_types(types, argc, argv);
+	holders = op.json || op.orphans || op.stale;
+	for (i = 0; i < op.ncols && !op.null; i++)
+		holders |= columns[op.cols[i]].holders;
 
-	if (pipc_scan(&l, &dirs, types) == -1) {
+	if (pipc_scan(&l, &dirs, types | (holders ? PIPC_SCAN_HELD : 0)) ==
+	    -1) {
 		warn("%s", l.scan_path);
 		rv = 1;
 	}
@@ -611,9 +647,6 @@ ls_main(int argc, char **argv)
 		if (types == PIPC_TYPE_BIT(PIPC_MQ))
 			rv = 1;
 	}
-	holders = op.json || op.orphans || op.stale;
-	for (i = 0; i < op.ncols && !op.null; i++)
-		holders |= columns[op.cols[i]].holders;
 	if (holders) {
 		if (pipc_holders(&l) == -1) {
 			warn("/proc");

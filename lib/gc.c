@@ -1,13 +1,22 @@
 /*
  * Collecting objects without the open/unlink race. A plain check-then-unlink
  * removes an object that a process opens between the check and the unlink.
- * So each candidate first moves out of reach of new opens: shm and sem are
- * renamed to a quarantine name in the same directory (".pipc-gc.INODE.NAME"),
- * queues, which cannot be renamed, get mode 01000 so that only root can open
- * them. Then, after a short settle, holders are looked for again; only what
- * nobody holds is unlinked, the rest is put back. The whole batch moves at
- * once: one pass over the directory checks the renames, one over /proc
- * looks for holders, whatever the number of objects.
+ *
+ * So each candidate is first leased (lease.c): the kernel grants a write
+ * lease only if nobody holds the file, in any PID namespace, and from then
+ * on an open by anyone breaks it, which we can see. Then it moves out of
+ * reach of new lookups: shm and sem are renamed to a quarantine name in the
+ * same directory (".pipc-gc.INODE.NAME"); queues, which cannot be renamed,
+ * get mode 01000, so that only root can open them (a root opener breaks the
+ * lease). After a short settle, which lets an open that looked the name up
+ * before the rename reach the lease, what nobody opened is unlinked and the
+ * rest put back. The lease is the re-check; where the kernel gives no
+ * answer (not our file, no CAP_LEASE, no leases on this filesystem), one
+ * pass over /proc looks for holders instead. The rename stays: a lease
+ * alone would hold an opener back, then hand it the unlinked object.
+ *
+ * A batch moves at once (one directory pass checks the renames, one /proc
+ * pass at most), as large as the open files allowed to the process.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +65,51 @@ failed(struct pipc_gc *g, int err)
  * Move a shm or sem object out of reach of shm_open and sem_open. What the
  * rename moved is checked later, for the whole batch at once (verify).
  */
+/*
+ * Open the file judged as o (named file in dfd) and, with take, ask the
+ * kernel for a lease on it. Returns 0 (g->fd open unless we may not open
+ * it, g->leased when the kernel granted the lease), or -1 with g->result
+ * set: held, changed or gone.
+ */
+static int
+lease(int dfd, const char *file, const struct pipc_obj *o, struct pipc_gc *g,
+    int take)
+{
+	static const int modes[] = { O_RDONLY, O_WRONLY };
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < 2 && g->fd == -1; i++)
+		g->fd = openat(dfd, file, modes[i] | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+	if (g->fd == -1) {
+		/* Another's lease: it holds the file open. */
+		if (errno == EWOULDBLOCK) {
+			g->result = PIPC_GC_HELD;
+			return -1;
+		}
+		if (errno == ENOENT) {
+			failed(g, ENOENT);
+			return -1;
+		}
+		return 0;	/* not ours to open: /proc will tell */
+	}
+	if (fstat(g->fd, &st) == -1 || st.st_ino != o->st.st_ino ||
+	    st.st_dev != o->st.st_dev) {
+		g->result = PIPC_GC_CHANGED;
+		return -1;
+	}
+	if (!take)
+		return 0;
+	if (pipc_lease_take(g->fd) == 0)
+		g->leased = 1;
+	else if (errno == EAGAIN) {
+		g->result = PIPC_GC_HELD;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 quarantine(int dfd, const char *dir, const struct pipc_obj *o,
     struct pipc_gc *g)
@@ -62,6 +117,8 @@ quarantine(int dfd, const char *dir, const struct pipc_obj *o,
 	char q[NAME_MAX + 1], path[PATH_MAX];
 
 	g->st = o->st;
+	if (lease(dfd, o->file, o, g, 1) == -1)
+		return;
 	if (o->quarantine) {
 		g->moved = IN_BATCH;
 		return;
@@ -138,43 +195,35 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 	return 0;
 }
 
-/* A queue: mode 01000 keeps every opener but root out. */
+/*
+ * A queue: mode 01000 keeps every opener but root out, and the lease (taken
+ * after, so that no opener slips between) tells of a root one.
+ */
 static void
 guard_queue(int dfd, const struct pipc_obj *o, struct pipc_gc *g)
 {
-	static const int modes[] = { O_RDONLY, O_WRONLY };
-	size_t i;
-
 	g->st = o->st;
+	if (lease(dfd, o->file, o, g, 0) == -1)
+		return;
 	g->moved = IN_BATCH;
-	if (o->quarantine)
-		return;
-	for (i = 0; i < 2 && g->fd == -1; i++)
-		g->fd = openat(dfd, o->file, modes[i] | O_NOFOLLOW |
-		    O_NONBLOCK | O_CLOEXEC);
-	if (g->fd == -1) {
-		if (errno == ENOENT) {
-			g->moved = 0;
-			failed(g, ENOENT);
-		}
+	if (g->fd == -1)
 		return;		/* not ours to open: checked, unguarded */
-	}
-	if (fstat(g->fd, &g->st) == -1 || g->st.st_ino != o->st.st_ino) {
-		close(g->fd);
-		g->fd = -1;
-		g->moved = 0;
-		g->result = PIPC_GC_CHANGED;
-		return;
-	}
-	if (fchmod(g->fd, PIPC_GC_MQMODE) == 0)
+	if (!o->quarantine && fchmod(g->fd, PIPC_GC_MQMODE) == 0)
 		g->moved = GUARDED;
+	if (pipc_lease_take(g->fd) == 0)
+		g->leased = 1;
+	else if (errno == EAGAIN) {
+		put_back(dfd, NULL, o, g, PIPC_GC_HELD);
+		g->moved = 0;
+	}
 }
 
 /*
- * Look for holders of the batch once more. pipc_holders reads a process's
- * open files before its maps, so a process that opened an object before the
- * rename is seen, by its fd or by the map it made before closing it. held[j]
- * is set for each batch member someone holds.
+ * Look for holders once more, through /proc, of the batch members the
+ * kernel gave no lease answer for: held[i] for v[i]. pipc_holders reads a
+ * process's open files before its maps, so a process that opened an object
+ * before the rename is seen, by its fd or by the map it made before
+ * closing it.
  */
 static int
 recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
@@ -187,47 +236,50 @@ recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
 	if ((rl.v = calloc(n + 1, sizeof(*rl.v))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (v[i].moved) {
+		if (v[i].moved && !v[i].leased) {
 			rl.v[rl.n] = l->v[v[i].obj];
 			rl.v[rl.n].lock = NULL;		/* l's to free */
 			rl.v[rl.n].st = v[i].st;
 			rl.v[rl.n].foreign = 0;
 			rl.v[rl.n++].nhold = 0;
 		}
-	if (pipc_holders(&rl) == -1) {
+	if (rl.n > 0 && pipc_holders(&rl) == -1) {
 		pipc_list_free(&rl);
 		return -1;
 	}
 	*incomplete = rl.incomplete;
-	for (j = 0; j < rl.n; j++)
-		held[j] = rl.v[j].nhold > 0;
+	for (i = 0, j = 0; i < n; i++)
+		if (v[i].moved && !v[i].leased)
+			held[i] = rl.v[j++].nhold > 0;
 	pipc_list_free(&rl);
 	return 0;
 }
 
 /*
- * A semaphore nobody maps may still be a held lock: `pipc lock NAME` can
- * have opened it before the rename, taken it and recorded its owner (the
- * calling script) since. Its quarantined file tells.
+ * A semaphore nobody holds open may still be a held lock: `pipc lock NAME`
+ * can have opened it before the rename, taken it and recorded its owner
+ * (the calling script) since. Its quarantined file tells, read through our
+ * own fd where we have one (another open would break our lease).
  */
 static int
-lock_taken(int dfd, const struct pipc_obj *o)
+lock_taken(int dfd, const struct pipc_obj *o, const struct pipc_gc *g)
 {
 	struct pipc_owner owner;
 	uint32_t value, waiters;
 	char q[NAME_MAX + 1];
-	int fd, taken = 0;
+	int fd = g->fd, taken = 0;
 
 	pipc_gc_qname(q, sizeof(q), o);
-	if ((fd = openat(dfd, q, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1)
+	if (fd == -1 && (fd = openat(dfd, q, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1)
 		return 0;
 	if (pipc_sem_read(fd, &value, &waiters) == 0 && value == 0 &&
 	    pipc_owner_get(fd, &owner) == 1) {
 		pipc_owner_check(&owner);
 		taken = owner.alive != PIPC_OWNER_DEAD;
 	}
-	close(fd);
+	if (fd != g->fd)
+		close(fd);
 	return taken;
 }
 
@@ -288,6 +340,70 @@ finish(int dfd, const char *dir, const struct pipc_obj *o,
 	}
 }
 
+/* One batch: as many members as we may hold files open at once. */
+static int
+collect_batch(struct pipc_list *l, const struct pipc_dirs *d,
+    struct pipc_gc *v, size_t n, int flags, const struct timespec *settle,
+    const int dfd[2], const int dirfail[2])
+{
+	const struct pipc_obj *o;
+	const char *dir;
+	char *held;
+	int incomplete = 0, rv = 0, saved = 0, mq, busy;
+	size_t i;
+
+	if ((held = calloc(n + 1, 1)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		o = &l->v[v[i].obj];
+		mq = o->type == PIPC_MQ;
+		v[i].moved = v[i].renamed = v[i].leased = 0;
+		v[i].fd = -1;
+		v[i].err = 0;
+		if (dfd[mq] == -1)
+			failed(&v[i], dirfail[mq]);
+		else if (v[i].restore)
+			put_back(dfd[0], d->shm, o, &v[i], PIPC_GC_RESTORED);
+		else if (mq)
+			guard_queue(dfd[1], o, &v[i]);
+		else
+			quarantine(dfd[0], d->shm, o, &v[i]);
+	}
+	nanosleep(settle, NULL);
+	if ((dfd[0] != -1 && verify(dfd[0], d->shm, l, v, n) == -1) ||
+	    recheck(l, v, n, held, &incomplete) == -1) {
+		saved = errno;
+		rv = -1;
+	}
+	for (i = 0; i < n; i++) {
+		o = &l->v[v[i].obj];
+		mq = o->type == PIPC_MQ;
+		dir = mq ? d->mq : d->shm;
+		busy = v[i].leased ? pipc_lease_broken(v[i].fd) : held[i];
+		if (!v[i].moved)
+			;
+		else if (rv == -1) {
+			put_back(dfd[mq], dir, o, &v[i], PIPC_GC_FAILED);
+			v[i].err = saved;
+		} else if (busy || (o->type == PIPC_SEM &&
+		    lock_taken(dfd[0], o, &v[i])))
+			put_back(dfd[mq], dir, o, &v[i],
+			    o->quarantine ? PIPC_GC_RESTORED : PIPC_GC_HELD);
+		else if (!v[i].leased && incomplete &&
+		    !(flags & PIPC_GC_FORCE))
+			put_back(dfd[mq], dir, o, &v[i], PIPC_GC_UNKNOWN);
+		else
+			finish(dfd[mq], dir, o, &v[i]);
+		/* Released only now: an opener held back by the lease finds
+		 * the object back under its name, or finds no name. */
+		if (v[i].fd != -1)
+			close(v[i].fd);
+	}
+	free(held);
+	errno = saved;
+	return rv;
+}
+
 /*
  * Collect the n candidates v[i].obj of l (scanned, holders found): each
  * gets its result. Signals that would end gc halfway are held off until
@@ -299,15 +415,14 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
     struct pipc_gc *v, size_t n, int flags, unsigned settle_ms)
 {
 	struct timespec ts = { settle_ms / 1000, settle_ms % 1000 * 1000000L };
-	const struct pipc_obj *o;
+	struct rlimit rl;
 	sigset_t block, old;
-	const char *dir;
-	char *held;
-	int dfd[2], dirfail[2], incomplete = 0, rv = 0, saved = 0;
-	size_t i, j;
+	size_t i, batch = n;
+	int dfd[2], dirfail[2], rv = 0, saved = 0;
 
-	if ((held = calloc(n + 1, 1)) == NULL)
-		return -1;
+	/* Each member holds an fd until its batch ends; leave some over. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		batch = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
 	dfd[0] = open(d->shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	dirfail[0] = errno;
 	dfd[1] = open(d->mq, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -319,55 +434,17 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 	sigdelset(&block, SIGILL);
 	sigdelset(&block, SIGABRT);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	for (i = 0; i < n; i++) {
-		o = &l->v[v[i].obj];
-		v[i].moved = 0;
-		v[i].renamed = 0;
-		v[i].fd = -1;
-		v[i].err = 0;
-		if (dfd[o->type == PIPC_MQ] == -1)
-			failed(&v[i], dirfail[o->type == PIPC_MQ]);
-		else if (v[i].restore)
-			put_back(dfd[0], d->shm, o, &v[i], PIPC_GC_RESTORED);
-		else if (o->type == PIPC_MQ)
-			guard_queue(dfd[1], o, &v[i]);
-		else
-			quarantine(dfd[0], d->shm, o, &v[i]);
-	}
-	nanosleep(&ts, NULL);
-	if ((dfd[0] != -1 && verify(dfd[0], d->shm, l, v, n) == -1) ||
-	    recheck(l, v, n, held, &incomplete) == -1) {
-		saved = errno;
-		rv = -1;
-	}
-	for (i = 0, j = 0; i < n; i++) {
-		if (!v[i].moved)
-			continue;
-		o = &l->v[v[i].obj];
-		dir = o->type == PIPC_MQ ? d->mq : d->shm;
-		if (rv == -1) {
-			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
-			    PIPC_GC_FAILED);
-			v[i].err = saved;
-		} else if (held[j] || (o->type == PIPC_SEM &&
-		    lock_taken(dfd[0], o)))
-			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
-			    o->quarantine ? PIPC_GC_RESTORED : PIPC_GC_HELD);
-		else if (incomplete && !(flags & PIPC_GC_FORCE))
-			put_back(dfd[o->type == PIPC_MQ], dir, o, &v[i],
-			    PIPC_GC_UNKNOWN);
-		else
-			finish(dfd[o->type == PIPC_MQ], dir, o, &v[i]);
-		j++;
-		if (v[i].fd != -1)
-			close(v[i].fd);
-	}
+	for (i = 0; i < n; i += batch)
+		if (collect_batch(l, d, v + i, n - i < batch ? n - i : batch,
+		    flags, &ts, dfd, dirfail) == -1 && rv == 0) {
+			saved = errno;
+			rv = -1;
+		}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (dfd[0] != -1)
 		close(dfd[0]);
 	if (dfd[1] != -1)
 		close(dfd[1]);
-	free(held);
 	errno = saved;
 	return rv;
 }

@@ -73,27 +73,6 @@ index_build(struct index *ix, const struct pipc_list *l)
 	return 0;
 }
 
-static long
-index_find(const struct index *ix, dev_t dev, ino_t ino)
-{
-	const struct pipc_obj *o;
-	size_t i, j;
-
-	/* A quick no for the many files on other devices. */
-	for (i = 0; i < ix->ndevs && i < NDEVS; i++)
-		if (ix->devs[i] == dev)
-			break;
-	if ((i == ix->ndevs && i <= NDEVS) || ino == 0)
-		return -1;
-	for (j = hash(dev, ino) & ix->mask; ix->slot[j] != 0;
-	    j = (j + 1) & ix->mask) {
-		o = &ix->l->v[ix->slot[j] - 1];
-		if (o->st.st_ino == ino && o->st.st_dev == dev)
-			return (long)ix->slot[j] - 1;
-	}
-	return -1;
-}
-
 static int
 pair_add(struct scan *s, long obj, uint32_t proc)
 {
@@ -109,6 +88,33 @@ pair_add(struct scan *s, long obj, uint32_t proc)
 	}
 	s->pairs[s->npairs].obj = (uint32_t)obj;
 	s->pairs[s->npairs++].proc = proc;
+	return 0;
+}
+
+/*
+ * Every object whose file is (dev, ino) holds a pair with proc: several
+ * names may be links to one inode, and a holder of one holds them all.
+ */
+static int
+index_pairs(struct scan *s, dev_t dev, ino_t ino, uint32_t proc)
+{
+	const struct index *ix = &s->ix;
+	const struct pipc_obj *o;
+	size_t i, j;
+
+	/* A quick no for the many files on other devices. */
+	for (i = 0; i < ix->ndevs && i < NDEVS; i++)
+		if (ix->devs[i] == dev)
+			break;
+	if ((i == ix->ndevs && i <= NDEVS) || ino == 0)
+		return 0;
+	for (j = hash(dev, ino) & ix->mask; ix->slot[j] != 0;
+	    j = (j + 1) & ix->mask) {
+		o = &ix->l->v[ix->slot[j] - 1];
+		if (o->st.st_ino == ino && o->st.st_dev == dev &&
+		    pair_add(s, (long)ix->slot[j] - 1, proc) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -199,26 +205,28 @@ slurp(struct scan *s, int dfd, const char *path)
 }
 
 /*
- * Every object a process maps or holds open becomes a pair. Its open files
- * are read before its maps: a process that opens an object, maps it and
- * closes it is then seen at least once, whenever it does so. Returns 0, 1
- * when part of it could not be read (its pairs still count), or -1 with
- * errno when it is gone or memory ran out.
+ * Every object a task ("PID" or "PID/task/TID") maps or holds open becomes
+ * a pair. Its open files are read before its maps: a process that opens an
+ * object, maps it and closes it is then seen at least once, whenever it
+ * does so. Returns 0, 1 when part of it could not be read (its pairs still
+ * count), or -1 with errno when it is gone or memory ran out; *nomap says
+ * it has no memory map.
  */
 static int
-scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
+scan_task(struct scan *s, int procfd, const char *pid, uint32_t proc,
+    int *nomap)
 {
 	const char *p, *end, *next;
 	struct dirent *de;
 	struct statx stx;
-	char path[NAME_MAX + 8];
+	char path[2 * NAME_MAX + 16];
 	int fd, unseen = 0;
 	ssize_t n;
 	dev_t dev;
 	ino_t ino;
-	long obj;
 	DIR *d;
 
+	*nomap = 0;
 	snprintf(path, sizeof(path), "%s/fd", pid);
 	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1 || (d = fdopendir(fd)) == NULL) {
@@ -240,8 +248,7 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 				continue;
 			}
 			dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-			if ((obj = index_find(&s->ix, dev, stx.stx_ino)) !=
-			    -1 && pair_add(s, obj, proc) == -1) {
+			if (index_pairs(s, dev, stx.stx_ino, proc) == -1) {
 				closedir(d);
 				return -1;
 			}
@@ -254,21 +261,62 @@ scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
 	if ((n = slurp(s, procfd, path)) == -1)
 		return errno == ENOENT || errno == ESRCH || errno == ENOMEM ?
 		    -1 : 1;
-	/* No memory map: a kernel thread or a zombie, which hold no files
-	 * either, though their fd directory may be closed to us. */
-	if (n == 0)
-		return 0;
+	if (n == 0) {
+		*nomap = 1;
+		return unseen;
+	}
 	for (p = s->buf, end = s->buf + n; p < end; p = next) {
 		/* A line of another form is passed over, not the rest. */
 		if ((next = pipc_maps_line(p, end, &dev, &ino)) == NULL) {
 			if ((next = memchr(p, '\n', (size_t)(end - p))) == NULL)
 				break;
 			next++;
-		} else if ((obj = index_find(&s->ix, dev, ino)) != -1 &&
-		    pair_add(s, obj, proc) == -1)
+		} else if (index_pairs(s, dev, ino, proc) == -1)
 			return -1;
 	}
 	return unseen;
+}
+
+/*
+ * A process is scanned through its main thread. One with no memory map is
+ * a kernel thread, a zombie, or a process whose main thread has exited
+ * while others run on: those still map and hold files, seen only under
+ * /proc/PID/task/TID/. Returns as scan_task.
+ */
+static int
+scan_pid(struct scan *s, int procfd, const char *pid, uint32_t proc)
+{
+	struct dirent *de;
+	char path[2 * NAME_MAX + 16];
+	int fd, nomap, rv, r;
+	DIR *d;
+
+	if ((rv = scan_task(s, procfd, pid, proc, &nomap)) == -1 || !nomap)
+		return rv;
+	snprintf(path, sizeof(path), "%s/task", pid);
+	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return errno == ENOENT || errno == ESRCH || errno == ENOMEM ?
+		    -1 : 1;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    strcmp(de->d_name, pid) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/task/%s", pid, de->d_name);
+		if ((r = scan_task(s, procfd, path, proc, &nomap)) == -1) {
+			if (errno == ENOMEM)
+				break;
+			continue;	/* that thread has exited */
+		}
+		rv |= r;
+	}
+	if (errno != 0)
+		rv = errno == ENOMEM ? -1 : 1;
+	closedir(d);
+	return rv;
 }
 
 static void
@@ -408,6 +456,15 @@ out:
 	return rv;
 }
 
+/*
+ * The one verdict on every object, from what the kernel said (a lease,
+ * PIPC_SCAN_HELD), what /proc showed (pipc_holders) and a lock's owner
+ * record. Anyone /proc shows holds it; else the kernel's yes or no wins,
+ * whatever processes could not be read; else a /proc pass that read every
+ * process says no; else nobody can say. A semaphore at 0 that nobody
+ * holds is a lock: held while its recorded owner lives, stale once it is
+ * dead (or none is recorded).
+ */
 void
 pipc_classify(struct pipc_list *l)
 {
@@ -416,18 +473,36 @@ pipc_classify(struct pipc_list *l)
 
 	for (i = 0; i < l->n; i++) {
 		o = &l->v[i];
+		o->by = 0;
+		if (o->foreign)
+			o->held = PIPC_HELD_NO;		/* no object */
+		else if (o->nhold > 0) {
+			o->held = PIPC_HELD_YES;
+			o->by = PIPC_BY_PROC;
+		} else if (o->kernel != PIPC_HELD_UNKNOWN) {
+			o->held = o->kernel;
+			o->by = PIPC_BY_KERNEL |
+			    (o->kernel == PIPC_HELD_NO && !l->incomplete ?
+			    PIPC_BY_PROC : 0);
+		} else if (!l->incomplete) {
+			o->held = PIPC_HELD_NO;
+			o->by = PIPC_BY_PROC;
+		} else
+			o->held = PIPC_HELD_UNKNOWN;
+		/* A lock whose owner lives, though nothing holds it open. */
+		if (o->held != PIPC_HELD_YES && o->lock != NULL &&
+		    o->lock->alive != PIPC_OWNER_DEAD) {
+			o->held = o->lock->alive == PIPC_OWNER_ALIVE ?
+			    PIPC_HELD_YES : PIPC_HELD_UNKNOWN;
+			o->by = o->held == PIPC_HELD_YES ? PIPC_BY_PROC : 0;
+		}
 		if (o->foreign)
 			o->state = PIPC_FOREIGN;
 		else if (o->type == PIPC_SEM && o->st.st_size != PIPC_SEM_SIZE)
 			o->state = PIPC_CORRUPT;
-		else if (o->nhold > 0)
+		else if (o->held == PIPC_HELD_YES)
 			o->state = PIPC_IN_USE;
-		/* A lock whose owner lives, though nothing maps it (lock.c). */
-		else if (o->lock != NULL && o->lock->alive == PIPC_OWNER_ALIVE)
-			o->state = PIPC_IN_USE;
-		else if (o->lock != NULL && o->lock->alive == PIPC_OWNER_UNKNOWN)
-			o->state = PIPC_UNKNOWN;
-		else if (l->incomplete)
+		else if (o->held == PIPC_HELD_UNKNOWN)
 			o->state = PIPC_UNKNOWN;
 		else if (o->type == PIPC_SEM && o->facts && o->value == 0)
 			o->state = PIPC_STALE_LOCK;

@@ -20,6 +20,13 @@ enum pipc_state {
 	PIPC_FOREIGN, PIPC_UNKNOWN, PIPC_NSTATES
 };
 
+/* Whether anyone holds an object (lease.c, holders.c). */
+enum pipc_held { PIPC_HELD_UNKNOWN, PIPC_HELD_NO, PIPC_HELD_YES };
+
+/* How pipc_classify knew: a bit each (pipc_obj.by). */
+#define PIPC_BY_PROC	0x1	/* /proc showed holders, or every process */
+#define PIPC_BY_KERNEL	0x2	/* a lease was granted or refused */
+
 /* Size of a glibc sem_t on 64-bit Linux; the file of a named semaphore. */
 #define PIPC_SEM_SIZE	32
 
@@ -56,6 +63,9 @@ struct pipc_obj {
 	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
 	pid_t		 notify_pid;				/* mq */
 	struct pipc_owner *lock;	/* sem at 0: its recorded owner, checked */
+	enum pipc_held	 kernel;	/* the lease's answer (PIPC_SCAN_HELD) */
+	enum pipc_held	 held;		/* pipc_classify: does anyone hold it? */
+	unsigned	 by;		/* pipc_classify: PIPC_BY_* */
 	uint32_t	*hold;		/* indices into pipc_list.procs */
 	uint32_t	 nhold;
 };
@@ -93,7 +103,9 @@ void		 pipc_dirs_default(struct pipc_dirs *);
 int		 pipc_is_mqueue_dir(const char *);
 const char	*pipc_dir_of(const struct pipc_dirs *, enum pipc_type);
 
-/* scan.c */
+/* scan.c; with PIPC_SCAN_HELD in the type mask, also ask the kernel
+ * whether anyone holds each object the caller may ask about */
+#define PIPC_SCAN_HELD	0x100
 int		 pipc_scan(struct pipc_list *, const struct pipc_dirs *, unsigned);
 void		 pipc_list_free(struct pipc_list *);
 void		 pipc_list_sort(struct pipc_list *);
@@ -113,7 +125,6 @@ sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *,
 void		 pipc_sem_close(sem_t *);
 
 /* lease.c: the kernel's word on whether anyone holds a file */
-enum pipc_held { PIPC_HELD_UNKNOWN, PIPC_HELD_NO, PIPC_HELD_YES };
 int		 pipc_lease_take(int);
 int		 pipc_lease_broken(int);
 void		 pipc_lease_drop(int);
@@ -251,7 +262,7 @@ struct pipc_gc {
 	int		 restore;	/* in: put this quarantine back */
 	enum pipc_gc_result result;
 	int		 err;
-	int		 moved, renamed, fd;	/* private */
+	int		 moved, renamed, leased, fd;	/* private */
 	struct stat	 st;		/* private */
 };
 #define PIPC_GC_FORCE	0x1	/* collect even if holders are unknown */

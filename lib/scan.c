@@ -110,22 +110,29 @@ pipc_mq_parse(const char *s, long *qsize, pid_t *notify_pid)
 
 #define OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
+/* What stat_entry opens besides: nothing, every regular file, or only a
+ * regular file of the caller's (to ask the kernel about it). */
+enum want { WANT_STAT, WANT_FD, WANT_OWN };
+
 /*
- * Stat a directory entry. A regular file that will be read anyway (want_fd)
+ * Stat a directory entry. A regular file that will be read anyway (WANT_FD)
  * is opened first and stat'ed through its fd, one system call fewer per
- * object: the open cannot follow a link (O_NOFOLLOW) or block on a fifo
- * (O_NONBLOCK), and only root can put a device node in a regular file's
- * place. *fdp is then an fd of that very regular file, or -1.
+ * object: the open cannot follow a link (O_NOFOLLOW) or block on a fifo or
+ * on another's lease (O_NONBLOCK), and only root can put a device node in
+ * a regular file's place. *fdp is then an fd of that very regular file, or
+ * -1; *leased says an open failed because another process holds a lease
+ * on the file, and so holds it open.
  */
 static int
-stat_entry(int dfd, const struct dirent *de, int want_fd, struct stat *st,
-    int *fdp)
+stat_entry(int dfd, const struct dirent *de, enum want want, struct stat *st,
+    int *fdp, int *leased)
 {
 	struct stat fst;
 	int fd;
 
 	*fdp = -1;
-	if (want_fd && de->d_type == DT_REG) {
+	*leased = 0;
+	if (want == WANT_FD && de->d_type == DT_REG) {
 		if ((fd = openat(dfd, de->d_name, OPEN_FLAGS)) != -1) {
 			if (fstat(fd, st) == 0 && S_ISREG(st->st_mode)) {
 				*fdp = fd;
@@ -134,10 +141,14 @@ stat_entry(int dfd, const struct dirent *de, int want_fd, struct stat *st,
 			close(fd);
 		} else if (errno == ENOENT)
 			return -1;
+		else
+			*leased = errno == EWOULDBLOCK;
 	}
 	if (fstatat(dfd, de->d_name, st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	if (!want_fd || !S_ISREG(st->st_mode) || de->d_type == DT_REG)
+	if (want == WANT_STAT || !S_ISREG(st->st_mode) ||
+	    (want == WANT_FD && de->d_type == DT_REG) ||
+	    (want == WANT_OWN && st->st_uid != geteuid()))
 		return 0;
 	/* Stat'ed first, so check the open found the same file. */
 	if ((fd = openat(dfd, de->d_name, OPEN_FLAGS)) != -1) {
@@ -146,7 +157,8 @@ stat_entry(int dfd, const struct dirent *de, int want_fd, struct stat *st,
 			*fdp = fd;
 		else
 			close(fd);
-	}
+	} else
+		*leased = errno == EWOULDBLOCK;
 	return 0;
 }
 
@@ -195,6 +207,20 @@ read_mq(int fd, struct pipc_obj *o)
 	}
 }
 
+/*
+ * Ask the kernel about the file open on fd (-1: none, leased: its open met
+ * another's lease) if it is the caller's, or the caller is root.
+ */
+static enum pipc_held
+probe(int fd, int leased, const struct pipc_obj *o)
+{
+	if (leased)
+		return PIPC_HELD_YES;
+	if (fd == -1 || (o->st.st_uid != geteuid() && geteuid() != 0))
+		return PIPC_HELD_UNKNOWN;
+	return pipc_lease_probe(fd);
+}
+
 static int
 scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 {
@@ -202,9 +228,10 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 	struct dirent *de;
 	struct stat st;
 	enum pipc_type t;
+	enum want want;
 	char origin[NAME_MAX + 1];
 	DIR *d;
-	int dfd, fd;
+	int dfd, fd, leased, held = types & PIPC_SCAN_HELD;
 
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (d = fdopendir(dfd)) == NULL) {
@@ -229,7 +256,10 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 			t = PIPC_SHM;
 		if (!(types & PIPC_TYPE_BIT(t)))
 			continue;
-		if (stat_entry(dfd, de, t != PIPC_SHM, &st, &fd) == -1) {
+		/* Semaphores and queues are read; shm opened only to ask. */
+		want = t != PIPC_SHM ? WANT_FD : !held ? WANT_STAT :
+		    geteuid() == 0 ? WANT_FD : WANT_OWN;
+		if (stat_entry(dfd, de, want, &st, &fd, &leased) == -1) {
 			if (errno == ENOENT)	/* removed since readdir */
 				continue;
 			break;
@@ -239,6 +269,8 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 				close(fd);
 			break;
 		}
+		if (held)
+			o->kernel = probe(fd, leased, o);
 		if (t == PIPC_SEM)
 			read_sem(fd, o);
 		else if (t == PIPC_MQ)
