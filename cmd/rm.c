@@ -172,8 +172,9 @@ rm_pattern(struct rm *r, const char *pat, unsigned mask)
 static const char *
 operand(const char *arg, unsigned types, unsigned *mask)
 {
-	const char *rest;
+	const char *rest, *name, *why;
 	unsigned m = 0;
+	int t;
 
 	*mask = types;
 	if (pipc_name_split(arg, &m, &rest)) {
@@ -181,8 +182,15 @@ operand(const char *arg, unsigned types, unsigned *mask)
 			errx(2, "%s: its prefix contradicts -t", shown(arg));
 		*mask = m;
 	}
-	return check_name(rest, *mask == PIPC_TYPE_BIT(PIPC_SEM) ?
-	    PIPC_SEM : PIPC_SHM);
+	/* A name good for one kind asked for will do ("sem.x" may be a
+	 * queue's, never shared memory's); else the rule of the kind with
+	 * the fewest. */
+	for (t = 0; t < PIPC_NTYPES; t++)
+		if ((*mask & PIPC_TYPE_BIT(t)) &&
+		    (name = pipc_name_check(rest, t, &why)) != NULL)
+			return name;
+	return check_name(rest, *mask & PIPC_TYPE_BIT(PIPC_MQ) ? PIPC_MQ :
+	    *mask & PIPC_TYPE_BIT(PIPC_SHM) ? PIPC_SHM : PIPC_SEM);
 }
 
 static int

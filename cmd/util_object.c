@@ -31,14 +31,22 @@ obj_label(int t, const char *name)
 const char *
 check_name(const char *arg, enum pipc_type t)
 {
-	const char *name, *why;
-	char buf[NAME_MAX * 4 + 8];
+	const char *name, *why, *sem, *dummy;
+	char buf[NAME_MAX * 4 + 8], semname[NAME_MAX * 4 + 8];
 
-	if ((name = pipc_name_check(arg, t, &why)) == NULL) {
-		pipc_escape_text(buf, sizeof(buf), arg, 0);
-		errx(2, "'%s': %s", buf, why);
+	if ((name = pipc_name_check(arg, t, &why)) != NULL)
+		return name;
+	pipc_escape_text(buf, sizeof(buf), arg, 0);
+	/* A name good for a queue but not for shm begins "sem.": the user
+	 * may have meant the semaphore whose file that is. */
+	sem = (arg[0] == '/' ? arg + 1 : arg) + 4;
+	if (t == PIPC_SHM && pipc_name_check(arg, PIPC_MQ, &dummy) != NULL &&
+	    pipc_name_check(sem, PIPC_SEM, &dummy) != NULL) {
+		pipc_escape_text(semname, sizeof(semname), sem, 0);
+		errx(2, "'%s': %s; for the semaphore /%s, say sem:%s", buf,
+		    why, semname, semname);
 	}
-	return name;
+	errx(2, "'%s': %s", buf, why);
 }
 
 /* Open the directory of kind t, or say why not and return -1. */

@@ -60,6 +60,10 @@ pipc_name_split(const char *arg, unsigned *typemask, const char **rest)
 /*
  * Check a name given as "/name" or "name" for an object of kind t. Returns
  * the bare name (inside arg), or NULL with *why saying which rule it broke.
+ *
+ * shm_open("/sem.x") makes /dev/shm/sem.x, the very file sem_open("/x")
+ * uses for the semaphore x: glibc, the scanner and every reader can only
+ * take it for that semaphore. So no shared memory name begins "sem.".
  */
 const char *
 pipc_name_check(const char *arg, enum pipc_type t, const char **why)
@@ -78,6 +82,9 @@ pipc_name_check(const char *arg, enum pipc_type t, const char **why)
 		    "a semaphore name is longer than 251 bytes (NAME_MAX "
 		    "less the 4 of \"sem.\")" :
 		    "a name is longer than 255 bytes (NAME_MAX)";
+	else if (t == PIPC_SHM && strncmp(name, "sem.", 4) == 0)
+		*why = "a shared memory name cannot begin with \"sem.\": "
+		    "sem.NAME is the file of the semaphore NAME";
 	else
 		return name;
 	return NULL;

@@ -188,6 +188,13 @@ table() {
 	    "lock -n sem:@N@"; do
 		usage_error ${c/@N@/@S@}
 	done
+	# "sem.NAME" is the file of the semaphore NAME: never shared memory's.
+	for c in "create shm @N@ -s 1" "create shm:@N@ -s 1" "map @N@" \
+	    "map --zero shm:@N@" "rm shm:@N@" "rm -t shm @N@"; do
+		for n in sem.s /sem.s sem.x sem. /sem..; do
+			usage_error ${c/@N@/$n}
+		done
+	done
 	# 252 bytes fit every other kind: a usage error only for semaphores.
 	run "$PIPC" create mq "$SEMLONG"
 	assert_success

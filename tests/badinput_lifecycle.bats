@@ -63,6 +63,16 @@ expect() {
 	assert_success
 }
 
+@test "bad names: a shared memory name beginning with sem., for create, map and rm" {
+	rule='a shared memory name cannot begin with "sem.": sem.NAME is the file of the semaphore NAME'
+	expect 2 "pipc: '/sem.s': $rule; for the semaphore /s, say sem:s" -- pipc create shm /sem.s -s 1
+	expect 2 "pipc: 'sem.s': $rule; for the semaphore /s, say sem:s" -- pipc map sem.s
+	expect 2 "pipc: 'sem.s': $rule; for the semaphore /s, say sem:s" -- pipc map shm:sem.s --zero
+	expect 2 "pipc: 'sem.s': $rule; for the semaphore /s, say sem:s" -- pipc rm shm:sem.s
+	expect 2 "pipc: '/sem.s': $rule; for the semaphore /s, say sem:s" -- pipc rm -t shm /sem.s
+	expect 2 "pipc: 'sem./x': a name holds no '/' but the leading one" -- pipc rm -t shm sem./x
+}
+
 @test "bad mq attributes: above /proc/sys/fs/mqueue, naming limit and sysctl" {
 	max=$(cat /proc/sys/fs/mqueue/msg_max)
 	smax=$(cat /proc/sys/fs/mqueue/msgsize_max)

@@ -172,3 +172,27 @@ load helpers
 	assert_output "pipc: 'sem:x': the prefix names another kind than shm"
 	[ "$(ipc_snapshot)" = "$before" ]
 }
+
+@test "create shm: a name beginning with sem. is refused: its file is a semaphore's" {
+	rule='a shared memory name cannot begin with "sem.": sem.NAME is the file of the semaphore NAME'
+	run pipc create shm /sem.cfg -s 4K
+	assert_failure 2
+	assert_output "pipc: '/sem.cfg': $rule; for the semaphore /cfg, say sem:cfg"
+	run pipc create shm:sem.cfg -s 4K
+	assert_failure 2
+	assert_output "pipc: 'sem.cfg': $rule; for the semaphore /cfg, say sem:cfg"
+	run pipc create shm sem. -s 4K
+	assert_failure 2
+	assert_output "pipc: 'sem.': $rule"
+	[ -z "$(ls -A /dev/shm)" ]
+	# Only shared memory: a semaphore's file is sem.sem.cfg, a queue's its name.
+	run pipc create sem sem.cfg
+	assert_success
+	run pipc create mq /sem.cfg
+	assert_success
+	[ -f /dev/shm/sem.sem.cfg ] && [ -e "$MQ/sem.cfg" ]
+	[ "$(ls -A /dev/shm)" = sem.sem.cfg ]
+	# Case matters, as it does to glibc.
+	run pipc create shm SEM.cfg -s 1
+	assert_success
+}

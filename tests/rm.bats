@@ -170,3 +170,26 @@ load helpers
 	[ ! -e "$MQ/q" ]
 	umount "$other"
 }
+
+@test "rm: a shm name beginning with sem. is a usage error; a queue's is a name" {
+	rule='a shared memory name cannot begin with "sem.": sem.NAME is the file of the semaphore NAME'
+	pipc create sem cfg >/dev/null
+	pipc create mq sem.q >/dev/null
+	pipc create mq sem.r >/dev/null
+	before=$(ipc_snapshot)
+	run pipc rm shm:sem.cfg
+	assert_failure 2
+	assert_output "pipc: 'sem.cfg': $rule; for the semaphore /cfg, say sem:cfg"
+	run pipc rm -t shm -t sem sem:cfg /sem.q 'shm:sem.*'
+	assert_failure 2
+	assert_output "pipc: 'sem.*': $rule; for the semaphore /*, say sem:*"
+	[ "$(ipc_snapshot)" = "$before" ]
+	# Without -t, or with -t mq, it may be a queue's name.
+	run pipc rm -v /sem.q
+	assert_success
+	assert_output "removed mq:/sem.q"
+	run pipc rm -v -t mq 'sem.*'
+	assert_success
+	assert_output "removed mq:/sem.r"
+	[ -f /dev/shm/sem.cfg ]
+}
