@@ -24,6 +24,27 @@ check(const char *arg, enum pipc_type t)
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
 	    strlen(name) > max)
 		abort();
+	/* Its file would be the semaphore's: glibc's sem_open, not shm. */
+	if (t == PIPC_SHM && strncmp(name, "sem.", 4) == 0)
+		abort();
+}
+
+/* The kinds differ only by those two rules: length and "sem.". */
+static void
+agree(const char *arg)
+{
+	const char *why, *name;
+	int shm, sem, mq;
+
+	shm = pipc_name_check(arg, PIPC_SHM, &why) != NULL;
+	sem = pipc_name_check(arg, PIPC_SEM, &why) != NULL;
+	mq = (name = pipc_name_check(arg, PIPC_MQ, &why)) != NULL;
+	if ((shm || sem) && !mq)
+		abort();
+	if (mq && !shm && strncmp(name, "sem.", 4) != 0)
+		abort();
+	if (mq && !sem && strlen(name) <= NAME_MAX - 4)
+		abort();
 }
 
 int
@@ -48,6 +69,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		abort();
 	for (t = 0; t < PIPC_NTYPES; t++)
 		check(rest, (enum pipc_type)t);
+	agree(rest);
 	if (pipc_sem_tempname(rest) && strlen(rest) != 6)
 		abort();
 	free(s);
