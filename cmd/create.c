@@ -162,12 +162,23 @@ make_mq(int dfd, const struct req *r)
 	return rv;
 }
 
-/* An attribute above the host's limit is refused before trying. */
+/*
+ * An attribute above the host's limit is refused before trying; the sysctl
+ * is suggested only where raising it could allow the value.
+ */
 static void
 check_mq_limits(struct req *r)
 {
 	struct pipc_mq_limits lim;
 
+	if (r->hasmq & 1 && r->maxmsg > PIPC_MQ_HARD_MSGMAX)
+		errx(2, "--maxmsg %ld is above the kernel's hard limit of %ld "
+		    "messages (HARD_MSGMAX): no sysctl can allow it", r->maxmsg,
+		    PIPC_MQ_HARD_MSGMAX);
+	if (r->hasmq & 2 && r->msgsize > PIPC_MQ_HARD_MSGSIZEMAX)
+		errx(2, "--msgsize %ld is above the kernel's hard limit of %ld "
+		    "bytes (HARD_MSGSIZEMAX): no sysctl can allow it",
+		    r->msgsize, PIPC_MQ_HARD_MSGSIZEMAX);
 	pipc_mq_limits(&lim);
 	if (r->hasmq & 1 && lim.msg_max > 0 && r->maxmsg > lim.msg_max)
 		errx(2, "--maxmsg %ld is above fs.mqueue.msg_max (%ld); raise "

@@ -149,6 +149,10 @@ int		 pipc_parse_seconds(const char *, struct timespec *);
 
 /* object.c, mq.c */
 #define PIPC_REUSE	0x1
+/* The kernel's own ceilings (HARD_MSGMAX, HARD_MSGSIZEMAX): no sysctl
+ * may raise fs.mqueue.msg_max or msgsize_max past them. */
+#define PIPC_MQ_HARD_MSGMAX	65536L
+#define PIPC_MQ_HARD_MSGSIZEMAX	(16L * 1024 * 1024)
 struct pipc_mq_limits {
 	long		 msg_max, msgsize_max, msg_default, msgsize_default;
 };

@@ -82,6 +82,21 @@ expect() {
 	expect 2 "pipc: --msgsize: '-5' is too small: give a whole number from 1 to 9223372036854775807" -- pipc create mq x --msgsize -5
 }
 
+@test "bad mq attributes: above the kernel's hard limits, no sysctl to suggest" {
+	expect 2 "pipc: --maxmsg 65537 is above the kernel's hard limit of 65536 messages (HARD_MSGMAX): no sysctl can allow it" -- pipc create mq x --maxmsg 65537
+	expect 2 "pipc: --msgsize 16777217 is above the kernel's hard limit of 16777216 bytes (HARD_MSGSIZEMAX): no sysctl can allow it" -- pipc create mq x --msgsize 16777217
+	expect 2 "pipc: --maxmsg 9223372036854775807 is above the kernel's hard limit of 65536 messages (HARD_MSGMAX): no sysctl can allow it" -- pipc create mq x --maxmsg 9223372036854775807 --msgsize 1
+	# At the hard limit, raising the sysctl would allow it: say so.
+	max=$(cat /proc/sys/fs/mqueue/msg_max)
+	smax=$(cat /proc/sys/fs/mqueue/msgsize_max)
+	if [ "$max" -lt 65536 ]; then
+		expect 2 "pipc: --maxmsg 65536 is above fs.mqueue.msg_max ($max); raise it with sysctl fs.mqueue.msg_max=65536" -- pipc create mq x --maxmsg 65536
+	fi
+	if [ "$smax" -lt 16777216 ]; then
+		expect 2 "pipc: --msgsize 16777216 is above fs.mqueue.msgsize_max ($smax); raise it with sysctl fs.mqueue.msgsize_max=16777216" -- pipc create mq x --msgsize 16777216
+	fi
+}
+
 @test "offsets and lengths past the end" {
 	expect 1 "pipc: /m: --offset 4097 is past the end (4096 bytes)" -- pipc map m --offset 4097
 	expect 1 "pipc: /m: --offset 4096 --length 1 goes past the end (4096 bytes)" -- pipc map m --offset 4096 --length 1
