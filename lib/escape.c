@@ -41,6 +41,39 @@ pipc_utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The code point of the valid UTF-8 sequence of n bytes at s. */
+static unsigned long
+code_point(const unsigned char *s, size_t n)
+{
+	unsigned long c;
+	size_t i;
+
+	c = n == 1 ? s[0] : s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++)
+		c = c << 6 | (s[i] & 0x3f);
+	return c;
+}
+
+/*
+ * Characters a terminal shows as nothing, or that reorder what follows:
+ * Unicode's default-ignorable code points (soft hyphen, zero-width and
+ * bidirectional controls, fillers, tags) but the variation selectors that
+ * emoji need, and the line and paragraph separators. Printed raw, they let
+ * one name pass for another ("abc\u202egpj.exe" shows as "abcexe.jpg").
+ */
+static int
+invisible(unsigned long c)
+{
+	return c == 0xad || c == 0x34f || c == 0x61c ||
+	    (c >= 0x115f && c <= 0x1160) || (c >= 0x17b4 && c <= 0x17b5) ||
+	    (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) ||
+	    c == 0x3164 || c == 0xfeff || c == 0xffa0 ||
+	    (c >= 0xfff0 && c <= 0xfffb) || (c >= 0x1bca0 && c <= 0x1bca3) ||
+	    (c >= 0x1d173 && c <= 0x1d17a) || (c >= 0xe0000 && c <= 0xe00ff) ||
+	    (c >= 0xe01f0 && c <= 0xe0fff);
+}
+
 static size_t
 put(char *out, size_t size, size_t len, const char *s, size_t n)
 {
@@ -59,8 +92,9 @@ terminate(char *out, size_t size, size_t len)
 
 /*
  * For a terminal: control bytes (C0, DEL and the C1 range, which terminals
- * also obey), backslash and invalid UTF-8 become \xHH, so no escape sequence
- * ever reaches the screen and the text still tells every byte apart.
+ * also obey), backslash, invalid UTF-8 and the bytes of an invisible
+ * character become \xHH, so no escape sequence ever reaches the screen, no
+ * name hides or reorders text, and the text still tells every byte apart.
  */
 size_t
 pipc_escape_text(char *out, size_t size, const char *in, int flags)
@@ -81,7 +115,8 @@ pipc_escape_text(char *out, size_t size, const char *in, int flags)
 		n = pipc_utf8_len(s);
 		if (*s == ' ' && !(flags & PIPC_ESC_SPACE)) {
 			len = put(out, size, len, (const char *)s, 1);
-		} else if (n > 1 && !(s[0] == 0xc2 && s[1] < 0xa0)) {
+		} else if (n > 1 && !(s[0] == 0xc2 && s[1] < 0xa0) &&
+		    !invisible(code_point(s, n))) {
 			len = put(out, size, len, (const char *)s, n);
 		} else {
 			if (n == 0)
@@ -99,7 +134,9 @@ pipc_escape_text(char *out, size_t size, const char *in, int flags)
 /*
  * For JSON: the usual escapes; a byte that is not valid UTF-8 becomes the
  * lone surrogate \udcHH (as Python's surrogateescape does), so the text stays
- * valid JSON and the original bytes can still be recovered.
+ * valid JSON and the original bytes can still be recovered. An invisible
+ * character is \uXXXX (a surrogate pair past U+FFFF): the same string, but
+ * one that shows what it holds to whoever reads the JSON itself.
  */
 size_t
 pipc_escape_json(char *out, size_t size, const char *in)
@@ -114,8 +151,9 @@ pipc_escape_json_mem(char *out, size_t size, const char *in, size_t inlen)
 	const unsigned char *s = (const unsigned char *)in;
 	const unsigned char *end = s + inlen;
 	unsigned char seq[5] = { 0 };
+	unsigned long c;
 	size_t len = 0, n;
-	char buf[8];
+	char buf[16];
 
 	while (s < end) {
 		/* A sequence cut by the end must not be read past it. */
@@ -138,6 +176,18 @@ pipc_escape_json_mem(char *out, size_t size, const char *in, size_t inlen)
 		} else if (*s < 0x20 || *s == 0x7f) {
 			snprintf(buf, sizeof(buf), "\\u%04x", *s);
 			len = put(out, size, len, buf, 6);
+		} else if (n > 1 && invisible(c = code_point(s, n))) {
+			/* Past U+FFFF, a surrogate pair; each half fits. */
+			if (c < 0x10000)
+				snprintf(buf, sizeof(buf), "\\u%04x",
+				    (unsigned)c);
+			else {
+				c -= 0x10000;
+				snprintf(buf, sizeof(buf), "\\u%04x\\u%04x",
+				    0xd800 + (unsigned)(c >> 10 & 0x3ff),
+				    0xdc00 + (unsigned)(c & 0x3ff));
+			}
+			len = put(out, size, len, buf, strlen(buf));
 		} else
 			len = put(out, size, len, (const char *)s, n);
 		s += n;

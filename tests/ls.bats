@@ -572,6 +572,54 @@ assert d["objects"][1]["value"] == 3
 	printf '/%s\0' "$name" | cmp - "$BATS_TEST_TMPDIR/out"
 }
 
+@test "ls: bidirectional and invisible characters are escaped in tables, JSON and messages, kept with -0" {
+	rlo=$'\xe2\x80\xae'	# U+202E RIGHT-TO-LEFT OVERRIDE
+	n="abc${rlo}gpj.exe"
+	run pipc create shm "$n" -s 1
+	assert_success
+	assert_line --index 1 --partial '/abc\xe2\x80\xaegpj.exe '
+	run pipc ls -n -o NAME
+	assert_success
+	assert_output '/abc\xe2\x80\xaegpj.exe'
+	run pipc ls -J
+	assert_success
+	[[ $output == *'"name":"/abc\u202egpj.exe"'* ]]
+	[ "$(jq -r '.objects[0].name' <<< "$output")" = "/$n" ]
+	pipc ls -0 > "$BATS_TEST_TMPDIR/out"
+	printf '/%s\0' "$n" | cmp - "$BATS_TEST_TMPDIR/out"
+	run pipc create shm "$n" -s 1
+	assert_failure 1
+	assert_output 'pipc: shm:/abc\xe2\x80\xaegpj.exe: exists (--reuse opens it)'
+	run pipc rm "x$n"
+	assert_failure 1
+	assert_output 'pipc: /xabc\xe2\x80\xaegpj.exe: no such object'
+	# Every such character, each in a name of its own: none gets out raw.
+	rm /dev/shm/*
+	python3 -c '
+import os, sys
+for c in [0xad, 0x61c, 0x180e, *range(0x200b, 0x2010), 0x2028, 0x2029,
+          *range(0x202a, 0x202f), *range(0x2060, 0x2065),
+          *range(0x2066, 0x206a), 0xfeff, 0xe0001]:
+    n = b"/dev/shm/u%04x" % c + chr(c).encode()
+    os.close(os.open(n, os.O_CREAT | os.O_WRONLY, 0o600))
+'
+	run pipc ls -n -o NAME
+	assert_success
+	[ "${#lines[@]}" -eq 26 ]
+	if LC_ALL=C grep -q $'[^\x20-\x7e]' <<< "$output"; then
+		fail "a byte outside printable ASCII: $output"
+	fi
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^/u[0-9a-f]{4,5}(\\x[0-9a-f]{2}){2,4}$ ]] || fail "raw: $l"
+	done
+	run pipc ls -J
+	assert_success
+	if LC_ALL=C grep -q $'[^\x20-\x7e]' <<< "$output"; then
+		fail "a byte outside printable ASCII in JSON: $output"
+	fi
+	[ "$(jq -r '.objects[].name' <<< "$output" | LC_ALL=C grep -c $'^/u[0-9a-f]*[\x80-\xff]')" -eq 26 ]
+}
+
 @test "ls as an unprivileged user: unknown for what it cannot see" {
 	hold -c -s 4096 shm rootheld
 	"$HELP/ls_hold" -c -x shm unheld
