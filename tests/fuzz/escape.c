@@ -1,8 +1,10 @@
 /*
  * Fuzz the escaping of names: text for a terminal must hold no control byte
- * and be valid UTF-8; JSON must be a valid JSON string body that reads back
- * (through lib/json.c) to the very bytes given; a short buffer gets a
- * NUL-terminated prefix and the same returned length.
+ * and no invisible or bidirectional character, be valid UTF-8, and read back
+ * (\xHH by \xHH) to the very bytes given; JSON must be a valid JSON string
+ * body with no such character raw that reads back (through lib/json.c) to
+ * the very bytes given; a short buffer gets a NUL-terminated prefix and the
+ * same returned length.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,40 @@
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
-/* Valid UTF-8 with no C0, DEL or C1 control: safe on any terminal. */
+/*
+ * The characters that must never get out raw, written out again here
+ * rather than shared with lib/escape.c: bidirectional controls, zero-width
+ * and other invisible format characters, fillers and tags.
+ */
+static const unsigned long hidden[][2] = {
+	{ 0xad, 0xad }, { 0x34f, 0x34f }, { 0x61c, 0x61c },
+	{ 0x115f, 0x1160 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f },
+	{ 0x200b, 0x200f }, { 0x2028, 0x2029 }, { 0x202a, 0x202e },
+	{ 0x2060, 0x2064 }, { 0x2065, 0x2065 }, { 0x2066, 0x2069 },
+	{ 0x206a, 0x206f }, { 0x3164, 0x3164 }, { 0xfeff, 0xfeff },
+	{ 0xffa0, 0xffa0 }, { 0xfff0, 0xfffb }, { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0000, 0xe00ff }, { 0xe01f0, 0xe0fff },
+};
+
+/* Whether the n bytes of valid UTF-8 at s are one of those. */
+static int
+is_hidden(const unsigned char *s, size_t n)
+{
+	unsigned long c;
+	size_t i;
+
+	if (n < 2)
+		return 0;
+	c = s[0] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	for (i = 1; i < n; i++)
+		c = c << 6 | (s[i] & 0x3f);
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (c >= hidden[i][0] && c <= hidden[i][1])
+			return 1;
+	return 0;
+}
+
+/* Valid UTF-8 with no C0, DEL or C1 control, nothing hidden: safe to show. */
 static void
 check_text(const char *out, size_t len, int flags)
 {
@@ -22,7 +57,8 @@ check_text(const char *out, size_t len, int flags)
 		abort();
 	for (i = 0; i < len; i += n) {
 		if ((n = pipc_utf8_len(s + i)) == 0 || s[i] < 0x20 ||
-		    s[i] == 0x7f || (s[i] == 0xc2 && s[i + 1] < 0xa0))
+		    s[i] == 0x7f || (s[i] == 0xc2 && s[i + 1] < 0xa0) ||
+		    is_hidden(s + i, n))
 			abort();
 		if ((flags & PIPC_ESC_SPACE) && s[i] == ' ')
 			abort();
@@ -38,7 +74,8 @@ check_json(const char *out, size_t len)
 
 	for (i = 0; i < len; i += n) {
 		n = 1;
-		if (s[i] < 0x20 || s[i] == '"' || (n = pipc_utf8_len(s + i)) == 0)
+		if (s[i] < 0x20 || s[i] == '"' ||
+		    (n = pipc_utf8_len(s + i)) == 0 || is_hidden(s + i, n))
 			abort();
 		if (s[i] != '\\')
 			continue;
@@ -54,6 +91,32 @@ check_json(const char *out, size_t len)
 				abort();
 		n = 6;
 	}
+}
+
+/* Undo the text escapes: every backslash starts \xHH, the input again. */
+static void
+untext(const char *out, size_t len, const char *in, size_t inlen)
+{
+	const char *hex = "0123456789abcdef", *h, *l;
+	size_t i, k = 0;
+	int c;
+
+	for (i = 0; i < len; i++, k++) {
+		c = (unsigned char)out[i];
+		if (c == '\\') {
+			/* check_text saw no NUL before len. */
+			if (len - i < 4 || out[i + 1] != 'x' ||
+			    (h = strchr(hex, out[i + 2])) == NULL ||
+			    (l = strchr(hex, out[i + 3])) == NULL)
+				abort();
+			c = (int)((h - hex) << 4 | (l - hex));
+			i += 3;
+		}
+		if (k >= inlen || (unsigned char)in[k] != c)
+			abort();
+	}
+	if (k != inlen)
+		abort();
 }
 
 /* Read "out" back with the project's JSON reader: the input bytes again. */
@@ -135,6 +198,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if ((need = pipc_escape_text(out, cap, in, flags)) >= cap)
 		abort();
 	check_text(out, need, flags);
+	untext(out, need, in, len);
 	prefixes(text, in, len, flags, out, need);
 
 	if ((need = pipc_escape_json(out, cap, in)) >= cap)
