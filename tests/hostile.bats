@@ -150,9 +150,14 @@ safe() {
 	done <<-'EOF'
 	x a symbolic link
 	fifo a fifo
-	sem.y a directory
-	sem.x a symbolic link
 	EOF
+	# sem.* files are semaphores' (sem:y, sem:x): never shared memory.
+	for name in sem.y sem.x; do
+		for mode in "" --zero --hold -x; do
+			safe 2 map $mode "$name"
+			assert_output --partial "pipc: '$name': a shared memory name cannot begin with \"sem.\""
+		done
+	done
 	run timeout 20 sh -c 'echo overwrite | "$1" map --write x' sh "$PIPC"
 	assert_failure 1
 	[ "$(ipc_snapshot)" = "$before" ]
