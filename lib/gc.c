@@ -349,7 +349,7 @@ collect_batch(struct pipc_list *l, const struct pipc_dirs *d,
 	const struct pipc_obj *o;
 	const char *dir;
 	char *held;
-	int incomplete = 0, rv = 0, saved = 0, mq, busy;
+	int incomplete = 0, rv = 0, saved = 0, mq;
 	size_t i;
 
 	if ((held = calloc(n + 1, 1)) == NULL)
@@ -375,18 +375,33 @@ collect_batch(struct pipc_list *l, const struct pipc_dirs *d,
 		saved = errno;
 		rv = -1;
 	}
+	/* Whether anyone opened each member since it was leased. */
+	for (i = 0; i < n; i++)
+		if (v[i].leased)
+			held[i] = pipc_lease_broken(v[i].fd);
+	/*
+	 * mq_open holds the queue directory's lock while it waits for a
+	 * lease, so an unlink there under any lease of ours could wait for
+	 * it while it waits for us, for the lease-break-time: every queue's
+	 * lease is let go first, and each is asked once more, in a single
+	 * system call, just before its unlink. Shared memory and semaphores
+	 * (a plain open waits for a lease without that lock) keep theirs.
+	 */
+	for (i = 0; i < n; i++)
+		if (v[i].leased && l->v[v[i].obj].type == PIPC_MQ)
+			pipc_lease_drop(v[i].fd);
 	for (i = 0; i < n; i++) {
 		o = &l->v[v[i].obj];
 		mq = o->type == PIPC_MQ;
 		dir = mq ? d->mq : d->shm;
-		busy = v[i].leased ? pipc_lease_broken(v[i].fd) : held[i];
 		if (!v[i].moved)
 			;
 		else if (rv == -1) {
 			put_back(dfd[mq], dir, o, &v[i], PIPC_GC_FAILED);
 			v[i].err = saved;
-		} else if (busy || (o->type == PIPC_SEM &&
-		    lock_taken(dfd[0], o, &v[i])))
+		} else if (held[i] || (mq && v[i].leased &&
+		    pipc_lease_probe(v[i].fd) != PIPC_HELD_NO) ||
+		    (o->type == PIPC_SEM && lock_taken(dfd[0], o, &v[i])))
 			put_back(dfd[mq], dir, o, &v[i],
 			    o->quarantine ? PIPC_GC_RESTORED : PIPC_GC_HELD);
 		else if (!v[i].leased && incomplete &&

@@ -75,3 +75,27 @@ MQCHURN=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	echo "$output"
 	[ "$(count unlinked)" -gt 0 ]
 }
+
+# As an ordinary user, with a root process it cannot read: the kernel's
+# lease, not /proc, says nobody holds what gc takes.
+@test "an ordinary user's gc never unlinks an object it opened meanwhile: shm and sem" {
+	public_mqueue
+	sleep 1000 &
+	run race nobody "$HELP/gc_churn" /dev/shm 64 10000 -- nobody "$PIPC" gc --min-age 0 'churn.*'
+	assert_success
+	echo "$output"
+	[ "$(count opens)" -ge 10000 ]
+	[ "$(count missing)" -gt 100 ]
+	[ "$(count unlinked)" -eq 0 ]
+}
+
+@test "an ordinary user's gc never unlinks a queue it opened meanwhile" {
+	public_mqueue
+	sleep 1000 &
+	run race nobody "$HELP/gc_mqchurn" 32 3000 -- nobody "$PIPC" gc --min-age 0 -t mq
+	assert_success
+	echo "$output"
+	[ "$(count opens)" -ge 3000 ]
+	[ "$(count missing)" -gt 100 ]
+	[ "$(count unlinked)" -eq 0 ]
+}

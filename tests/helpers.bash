@@ -24,6 +24,22 @@ ipc_setup() {
 	export PIPC_SHM_DIR=/dev/shm PIPC_MQUEUE_DIR="$MQ"
 }
 
+# Queues where an unprivileged user can reach them (the test's own
+# temporary folder is not): a fresh mqueue mount under a tmpfs on /mnt.
+public_mqueue() {
+	umount -l "$MQ"
+	mount -t tmpfs -o mode=755 pipc-pub /mnt
+	MQ=/mnt/mqueue
+	mkdir "$MQ"
+	mount -t mqueue pipc-test "$MQ"
+	export PIPC_MQUEUE_DIR=$MQ
+}
+
+# Run a command as the unprivileged user nobody.
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
 teardown() {
 	[ "${PIPC_IN_NS-}" = 1 ] || return 0
 	# Kill what the test started in the background, then drop its objects:
@@ -34,6 +50,7 @@ teardown() {
 		find "$MQ" -mindepth 1 -delete 2>/dev/null
 		umount -l "$MQ"
 	fi
+	[ "$MQ" != /mnt/mqueue ] || umount -l /mnt
 	umount -l /dev/shm
 }
 

@@ -9,10 +9,6 @@ load helpers
 ESC=$'esc\e[31mred\e[0m'
 TITLE=$'tit\e]0;owned\a'
 
-nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-}
-
 plant() {
 	OUT="$BATS_TEST_TMPDIR/outside"
 	mkdir "$OUT"
