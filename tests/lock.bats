@@ -287,3 +287,25 @@ bats_require_minimum_version 1.5.0
 	assert_line --regexp '^/x +1$'
 	umount "$d"
 }
+
+@test "lock: an owner whose main thread exited lives while a thread runs" {
+	f=$BATS_TEST_TMPDIR/done
+	start_until ready "$PIPC" lock L -- "$HELP/zwork" -f "$f"
+	z=$(cat "/proc/$BG_PID/task/$BG_PID/children")
+	z=${z%% *}
+	[ "$(cut -d' ' -f3 "/proc/$z/stat")" = Z ]
+	run -3 pipc lock -n --recover L -- echo SECOND
+	refute_output --partial SECOND
+	assert_output --regexp "^pipc: lock /L is held by PID $z \(zwork\) since "
+	run -1 pipc unlock L
+	assert_output --partial "/L is held by PID $z (zwork), not by this process"
+	run pipc ls -o NAME,STATE,VALUE,LOCKOWNER
+	assert_line --regexp "^/L +in-use +0 +$z\(zwork\)\$"
+	touch "$f"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	[ "$rc" = 0 ]
+	[ "$(value L)" = 1 ]
+	run record L
+	assert_failure 1
+}
