@@ -33,7 +33,8 @@ const struct cmd cmd_lock = {
 	"lock", lock_main,
 	"[-n] [-w SECS] [-m MODE] [--recover] [--force] [--stale-after DURATION] "
 	"[--owner PID] NAME [[--] CMD [ARG...]]",
-	"  -n, --nonblock        fail at once (exit 3) if the lock is held\n"
+	"  -n, --nonblock        fail at once (exit 3) if the lock is held (or\n"
+	"                        its guard flock, or a lease on its file)\n"
 	"  -w, --wait SECS       wait at most SECS (fractions allowed), then exit 3\n"
 	"  -m, --mode MODE       permissions if it is created (0600)\n"
 	"      --recover         take over a lock whose recorded owner is dead\n"
@@ -47,9 +48,8 @@ const struct cmd cmd_lock = {
 };
 
 struct opts {
-	int		 nonblock, recover, timed, flags;
-	struct timespec	 wait;
-	const char	*wait_arg;
+	int		 recover, flags;
+	struct lock_wait w;
 	mode_t		 mode;
 	time_t		 stale_after;
 	pid_t		 owner;
@@ -85,20 +85,43 @@ add(struct timespec *t, time_t sec, long nsec)
 }
 
 /*
+ * Record me as the owner of the unit just taken. When another process
+ * holds the guard past -n's moment or -w's deadline, give the unit back:
+ * 3, nothing taken (said so). A record that cannot be written is 0 with
+ * a warning (the caller decides), *recorded 0.
+ */
+static int
+record(struct pipc_lock *lk, const char *name, struct opts *op,
+    const struct pipc_owner *me, int *recorded)
+{
+	*recorded = 1;
+	lk->deadline = lock_bound(&op->w);
+	if (pipc_lock_record(lk, me) == 0)
+		return 0;
+	if (errno == ETIMEDOUT) {
+		sem_post(lk->sem);
+		lock_guard_busy(name, &op->w);
+		return 3;
+	}
+	warn("/%s: cannot record the owner", name);
+	*recorded = 0;
+	return 0;
+}
+
+/*
  * Take the lock for me: 0, 3 when busy or timed out (said so), 1 on error.
  * With --recover, wait in slices and retry the takeover between them, as
  * the owner may die while we wait.
  */
 static int
-acquire(struct pipc_lock *lk, const char *name, const struct opts *op,
-    const struct pipc_owner *me)
+acquire(struct pipc_lock *lk, const char *name, struct opts *op,
+    const struct pipc_owner *me, int *recorded)
 {
-	struct timespec deadline, now, slice;
+	const struct timespec *deadline = &op->w.end;
+	struct timespec now, slice;
 	struct pipc_owner prev;
 	int r;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	add(&deadline, op->wait.tv_sec, op->wait.tv_nsec);
 	for (;;) {
 		if (pipc_lock_take(lk, 0, NULL) == 0)
 			break;
@@ -107,8 +130,14 @@ acquire(struct pipc_lock *lk, const char *name, const struct opts *op,
 			return 1;
 		}
 		if (op->recover) {
-			if ((r = pipc_lock_recover(lk, me, op->flags,
-			    op->stale_after, &prev)) == -1) {
+			lk->deadline = lock_bound(&op->w);
+			r = pipc_lock_recover(lk, me, op->flags,
+			    op->stale_after, &prev);
+			if (r == -1 && errno == ETIMEDOUT) {
+				lock_guard_busy(name, &op->w);
+				return 3;
+			}
+			if (r == -1) {
 				warn("/%s: recover", name);
 				return 1;
 			}
@@ -118,16 +147,16 @@ acquire(struct pipc_lock *lk, const char *name, const struct opts *op,
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (op->nonblock || (op->timed && after(&now, &deadline))) {
-			lock_busy(lk, name, op->nonblock ? NULL : op->wait_arg);
+		if (op->w.nonblock || (op->w.timed && after(&now, deadline))) {
+			lock_busy(lk, name, op->w.nonblock ? NULL : op->w.arg);
 			return 3;
 		}
 		slice = now;
 		add(&slice, 0, 100000000);
-		if (op->recover && (!op->timed || after(&deadline, &slice)))
+		if (op->recover && (!op->w.timed || after(deadline, &slice)))
 			r = pipc_lock_take(lk, 1, &slice);
 		else
-			r = pipc_lock_take(lk, 1, op->timed ? &deadline : NULL);
+			r = pipc_lock_take(lk, 1, op->w.timed ? deadline : NULL);
 		if (r == 0)
 			break;
 		if (errno != ETIMEDOUT) {
@@ -135,15 +164,13 @@ acquire(struct pipc_lock *lk, const char *name, const struct opts *op,
 			return 1;
 		}
 	}
-	if (pipc_lock_record(lk, me) == -1)
-		warn("/%s: cannot record the owner", name);
-	return 0;
+	return record(lk, name, op, me, recorded);
 }
 
 /* Run the command holding the lock; release it when the command ends. */
 static int
-run(struct pipc_lock *lk, const char *name, const struct pipc_owner *me,
-    char **cmd)
+run(struct pipc_lock *lk, const char *name, struct opts *op,
+    const struct pipc_owner *me, int recorded, char **cmd)
 {
 	struct sigaction sa;
 	struct pipc_owner co;
@@ -159,13 +186,15 @@ run(struct pipc_lock *lk, const char *name, const struct pipc_owner *me,
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if ((pid = fork()) == -1) {
 		warn("fork");
+		lk->deadline = NULL;
 		pipc_lock_release(lk, me, NULL);
 		return 1;
 	}
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		/* The command is the owner: it may outlive us. */
-		if (pipc_owner_of(getpid(), &co) == 0 &&
+		lk->deadline = lock_bound(&op->w);
+		if (recorded && pipc_owner_of(getpid(), &co) == 0 &&
 		    pipc_lock_transfer(lk, me, &co) == -1) {
 			if (errno == ESTALE) {
 				warnx("/%s was taken over before %s could "
@@ -192,6 +221,9 @@ run(struct pipc_lock *lk, const char *name, const struct pipc_owner *me,
 			err(1, "wait");
 	if (pipc_owner_of(pid, &co) == -1)
 		memset(&co, 0, sizeof(co));
+	/* Held, the lock must be released: wait for the guard as long as
+	 * it takes. */
+	lk->deadline = NULL;
 	if ((r = pipc_lock_release(lk, me, &co)) == -1)
 		warn("/%s: release", name);
 	else if (r == 1)
@@ -213,8 +245,9 @@ lock_main(int argc, char **argv)
 	struct pipc_lock lk;
 	struct pipc_owner me;
 	struct opts op;
+	struct timespec now;
 	const char *name;
-	int ch, rv;
+	int ch, rv, recorded = 0;
 
 	memset(&op, 0, sizeof(op));
 	op.mode = 0600;
@@ -223,16 +256,11 @@ lock_main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			op.nonblock = 1;
+			op.w.nonblock = 1;
 			break;
 		case 'w':
-			if (pipc_parse_seconds(optarg, &op.wait) == -1) {
-				warnx("-w %s: not a number of seconds",
-				    lock_shown(optarg));
+			if (lock_wait_arg(&op.w, optarg) == -1)
 				usage(&cmd_lock);
-			}
-			op.timed = 1;
-			op.wait_arg = optarg;
 			break;
 		case 'm':
 			if (pipc_parse_mode(optarg, &op.mode) == -1) {
@@ -293,12 +321,14 @@ lock_main(int argc, char **argv)
 			warn("/proc");
 		return 1;
 	}
-	if (lock_open(&lk, name, 1, op.mode) == -1)
-		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	lock_wait_start(&op.w, &now);
+	if ((rv = lock_open(&lk, name, 1, op.mode, &op.w)) != 0)
+		return rv;
 	name = lock_shown(name);	/* only shown from here on */
-	rv = acquire(&lk, name, &op, &me);
+	rv = acquire(&lk, name, &op, &me, &recorded);
 	if (rv == 0 && argc > 0)
-		rv = run(&lk, name, &me, argv);
+		rv = run(&lk, name, &op, &me, recorded, argv);
 	pipc_lock_close(&lk);
 	return rv;
 }

@@ -45,14 +45,46 @@ pipc_lock_close(struct pipc_lock *lk)
 	lk->fd = -1;
 }
 
-int
-pipc_lock_guard(struct pipc_lock *lk)
+static int
+passed(const struct timespec *deadline)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec ==
+	    deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/*
+ * Take the guard, the exclusive flock on the file, waiting until the
+ * CLOCK_MONOTONIC deadline (NULL: forever; ETIMEDOUT when it passes).
+ * Every pipc holds it for microseconds, so a bounded wait polls with a
+ * short back-off rather than arming a timer around a blocking flock.
+ */
+int
+pipc_lock_guard(struct pipc_lock *lk, const struct timespec *deadline)
+{
+	struct timespec pause = { 0, 1000000 };
 	int rv;
 
-	while ((rv = flock(lk->fd, LOCK_EX)) == -1 && errno == EINTR)
-		continue;
-	return rv;
+	if (deadline == NULL) {
+		while ((rv = flock(lk->fd, LOCK_EX)) == -1 && errno == EINTR)
+			continue;
+		return rv;
+	}
+	for (;;) {
+		if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (passed(deadline)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 32000000)
+			pause.tv_nsec *= 2;
+	}
 }
 
 void
@@ -89,7 +121,7 @@ pipc_lock_record(struct pipc_lock *lk, const struct pipc_owner *o)
 
 	if (lk->norecord)
 		return 0;
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	rv = pipc_owner_set(lk->fd, o);
 	e = errno;
@@ -116,7 +148,7 @@ pipc_lock_transfer(struct pipc_lock *lk, const struct pipc_owner *from,
 
 	if (lk->norecord)
 		return 0;
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	if (pipc_owner_get(lk->fd, &cur) == 1 && pipc_owner_same(&cur, from))
 		rv = pipc_owner_set(lk->fd, to);
@@ -184,7 +216,7 @@ pipc_lock_recover(struct pipc_lock *lk, const struct pipc_owner *me,
 	pid_t who;
 
 	memset(prev, 0, sizeof(*prev));
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	if (sem_getvalue(lk->sem, &value) == -1 || value != 0)
 		goto out;
@@ -229,7 +261,7 @@ pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
 	struct pipc_owner cur;
 	int value, rec = 0, rv = 1, e = 0;
 
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	if (!lk->norecord && (rec = pipc_owner_get(lk->fd, &cur)) == -1)
 		rec = 0;

@@ -174,12 +174,15 @@ struct pipc_lock {
 	sem_t		*sem;
 	int		 fd;		/* O_RDONLY: flock guard, owner record */
 	int		 norecord;	/* the filesystem keeps no xattrs */
+	/* How long the functions below wait for the guard (the flock on fd):
+	 * until this CLOCK_MONOTONIC time, then ETIMEDOUT; NULL: forever. */
+	const struct timespec *deadline;
 };
 #define PIPC_LOCK_FORCE		0x1	/* recover: take a record-less lock */
 int		 pipc_lock_open(int, const char *, int, mode_t,
 		    struct pipc_lock *);
 void		 pipc_lock_close(struct pipc_lock *);
-int		 pipc_lock_guard(struct pipc_lock *);
+int		 pipc_lock_guard(struct pipc_lock *, const struct timespec *);
 void		 pipc_lock_unguard(struct pipc_lock *);
 int		 pipc_lock_take(struct pipc_lock *, int,
 		    const struct timespec *);

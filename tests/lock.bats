@@ -309,3 +309,58 @@ bats_require_minimum_version 1.5.0
 	run record L
 	assert_failure 1
 }
+
+@test "lock -n: another user's flock on the file is busy at once, nothing taken" {
+	pipc create sem /job -m 644
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    flock -o -s /dev/shm/sem.job sh -c 'echo ready; exec sleep 100'
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" lock -n job -- echo inside
+	[ $(( $(now_ms) - t0 )) -lt 2000 ]
+	refute_output --partial inside
+	assert_output "pipc: /job is busy: another process holds the flock on /dev/shm/sem.job (pipc's guard of its owner record)"
+	[ "$(value job)" = 1 ]
+	run record job
+	assert_failure 1
+}
+
+@test "lock -w: the guard's wait ends at the deadline too, nothing taken" {
+	pipc create sem /job -m 644
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    flock -o -s /dev/shm/sem.job sh -c 'echo ready; exec sleep 100'
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" lock -w 0.5 job -- echo inside
+	t=$(( $(now_ms) - t0 ))
+	[ "$t" -ge 490 ] && [ "$t" -lt 3000 ]
+	refute_output --partial inside
+	assert_output --partial "timed out after 0.5s: /job is busy: another process holds the flock"
+	[ "$(value job)" = 1 ]
+	# Once the flock is gone, the lock is taken as usual.
+	crash "$BG_PID"
+	run pipc lock -w 0.5 job -- echo inside
+	assert_success
+	assert_output inside
+}
+
+@test "lock -n, -w: another's lease on the file is busy, not an error" {
+	pipc create sem /job
+	start_until ready "$HELP/lease" /dev/shm/sem.job
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" lock -n job -- echo inside
+	refute_output --partial inside
+	assert_output "pipc: /job is busy: another process holds a lease on /dev/shm/sem.job"
+	run -3 timeout 10 "$PIPC" lock -w 0.5 job -- echo inside
+	assert_output "pipc: timed out after 0.5s: /job is busy: another process holds a lease on /dev/shm/sem.job"
+	[ $(( $(now_ms) - t0 )) -lt 5000 ]
+	crash "$BG_PID"
+	[ "$(value job)" = 1 ]
+}
+
+@test "lock: without -n or -w, waits for another's lease to be let go" {
+	pipc create sem /job
+	start_until ready "$HELP/lease" -r /dev/shm/sem.job
+	run timeout 10 "$PIPC" lock job -- echo inside
+	assert_success
+	assert_output inside
+	[ "$(value job)" = 1 ]
+}
