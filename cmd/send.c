@@ -90,8 +90,11 @@ send_main(int argc, char **argv)
 	if (nonblock && timed)
 		errx(2, "-n and -w exclude each other");
 
+	/* One deadline for the open and the send. */
+	if (timed)
+		end = deadline(wait);
 	q = open_queue(argv[0], O_WRONLY | (nonblock ? O_NONBLOCK : 0),
-	    &label);
+	    &label, timed ? &end : NULL, waitarg);
 	if (mq_getattr(q, &a) == -1)
 		err(1, "%s", label);
 	if (argc == 2 && strcmp(argv[1], "-") != 0) {
@@ -105,10 +108,9 @@ send_main(int argc, char **argv)
 		    "queue's msgsize (%ld bytes)", label,
 		    in != NULL ? "over " : "", in != NULL ? len - 1 : len,
 		    a.mq_msgsize);
-	if (timed) {
-		end = deadline(wait);
+	if (timed)
 		r = mq_timedsend(q, msg, len, prio, &end);
-	} else
+	else
 		r = mq_send(q, msg, len, prio);
 	if (r == -1 && errno == ETIMEDOUT) {
 		warnx("%s: timed out after %s s: queue still full (%ld "
