@@ -1,10 +1,12 @@
 /* lock: hold a named semaphore as a mutex, around a command or until unlock. */
 #include <err.h>
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,7 +14,10 @@
 #include "cmd.h"
 #include "util_lock.h"
 
-enum { OPT_RECOVER = OPT_COMMON_LAST, OPT_FORCE, OPT_STALE_AFTER, OPT_OWNER };
+enum {
+	OPT_RECOVER = OPT_COMMON_LAST, OPT_FORCE, OPT_STALE_AFTER, OPT_OWNER,
+	OPT_ANY_SEM
+};
 
 static const struct option longopts[] = {
 	{ "nonblock",	 no_argument,	    NULL, 'n' },
@@ -23,6 +28,7 @@ static const struct option longopts[] = {
 	{ "force",	 no_argument,	    NULL, OPT_FORCE },
 	{ "stale-after", required_argument, NULL, OPT_STALE_AFTER },
 	{ "owner",	 required_argument, NULL, OPT_OWNER },
+	{ "any-sem",	 no_argument,	    NULL, OPT_ANY_SEM },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -32,7 +38,7 @@ static int lock_main(int, char **);
 const struct cmd cmd_lock = {
 	"lock", lock_main,
 	"[-n] [-w SECS] [-m MODE] [--recover] [--force] [--stale-after DURATION] "
-	"[--owner PID] NAME [[--] CMD [ARG...]]",
+	"[--owner PID] [--any-sem] NAME [[--] CMD [ARG...]]",
 	"  -n, --nonblock        fail at once (exit 3) if the lock is held (or\n"
 	"                        its guard flock, or a lease on its file)\n"
 	"  -w, --wait SECS       wait at most SECS (fractions allowed), then exit 3\n"
@@ -43,12 +49,14 @@ const struct cmd cmd_lock = {
 	"                        with --recover: also one with no record that\n"
 	"                        nobody maps and unchanged for DURATION (30s, 10m)\n"
 	"      --owner PID       without CMD: record PID, not the parent, as owner\n"
+	"      --any-sem         take even a semaphore that is no mutex: its value\n"
+	"                        above 1, or another user's (not yours, not root's)\n"
 	COMMON_HELP,
 	"+nw:m:h", longopts
 };
 
 struct opts {
-	int		 recover, flags;
+	int		 recover, flags, any_sem;
 	struct lock_wait w;
 	mode_t		 mode;
 	time_t		 stale_after;
@@ -109,6 +117,50 @@ record(struct pipc_lock *lk, const char *name, struct opts *op,
 }
 
 /*
+ * Is the semaphore fit to be a mutex? Its value must be 0 or 1 (above,
+ * it admits that many at once), and its owner the caller or root (anyone
+ * else may post it at will, or have planted it for the name). 0, or 1
+ * when refused (said why). value < 0: read it here.
+ */
+static int
+fit(struct pipc_lock *lk, const char *name, int value)
+{
+	char why[512], user[160], pwname[128];
+	struct passwd *pw;
+	struct stat st;
+	size_t n = 0;
+
+	if (fstat(lk->fd, &st) == -1 || (value < 0 &&
+	    sem_getvalue(lk->sem, &value) == -1)) {
+		warn("/%s", name);
+		return 1;
+	}
+	why[0] = '\0';
+	if (value > 1)
+		n = (size_t)snprintf(why, sizeof(why), "its value is %d, so it "
+		    "admits %d at once", value, value);
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		if ((pw = getpwuid(st.st_uid)) != NULL) {
+			/* Not lock_shown: its buffer holds the name. */
+			pipc_escape_text(pwname, sizeof(pwname), pw->pw_name,
+			    0);
+			snprintf(user, sizeof(user), "%s (uid %u)", pwname,
+			    (unsigned)st.st_uid);
+		} else
+			snprintf(user, sizeof(user), "uid %u",
+			    (unsigned)st.st_uid);
+		snprintf(why + n, sizeof(why) - n, "%sit belongs to user %s, "
+		    "not to you or root, who may post it at will",
+		    n > 0 ? "; " : "", user);
+	}
+	if (why[0] == '\0')
+		return 0;
+	warnx("/%s is not a mutex: %s; not taken (--any-sem takes it anyway)",
+	    name, why);
+	return 1;
+}
+
+/*
  * Take the lock for me: 0, 3 when busy or timed out (said so), 1 on error.
  * With --recover, wait in slices and retry the takeover between them, as
  * the owner may die while we wait.
@@ -163,6 +215,12 @@ acquire(struct pipc_lock *lk, const char *name, struct opts *op,
 			warn("/%s", name);
 			return 1;
 		}
+	}
+	/* Above 0 after our take: it was above 1, whatever fit() saw. */
+	if (!op->any_sem && (sem_getvalue(lk->sem, &r) == -1 || r > 0)) {
+		sem_post(lk->sem);
+		fit(lk, name, r + 1);
+		return 1;
 	}
 	return record(lk, name, op, me, recorded);
 }
@@ -284,6 +342,9 @@ lock_main(int argc, char **argv)
 				usage(&cmd_lock);
 			}
 			break;
+		case OPT_ANY_SEM:
+			op.any_sem = 1;
+			break;
 		case OPT_OWNER:
 			if ((op.owner = lock_parse_pid(optarg)) == -1)
 				usage(&cmd_lock);
@@ -326,7 +387,11 @@ lock_main(int argc, char **argv)
 	if ((rv = lock_open(&lk, name, 1, op.mode, &op.w)) != 0)
 		return rv;
 	name = lock_shown(name);	/* only shown from here on */
-	rv = acquire(&lk, name, &op, &me, &recorded);
+	lk.counting = op.any_sem;
+	if (!op.any_sem && fit(&lk, name, -1) != 0)
+		rv = 1;
+	else
+		rv = acquire(&lk, name, &op, &me, &recorded);
 	if (rv == 0 && argc > 0)
 		rv = run(&lk, name, &op, &me, recorded, argv);
 	pipc_lock_close(&lk);

@@ -253,6 +253,9 @@ fail:
  * Release the lock if it is still ours: recorded as mine or as alt (NULL:
  * none), or with no record at all, and at value 0. Returns 0 when
  * released, 1 when it had been taken over or released already, -1.
+ * A counting semaphore (lk->counting) is posted once whatever its value
+ * and record: each holder took one unit and gives one back; the record is
+ * cleared only if it is ours.
  */
 int
 pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
@@ -265,11 +268,18 @@ pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
 		return -1;
 	if (!lk->norecord && (rec = pipc_owner_get(lk->fd, &cur)) == -1)
 		rec = 0;
+	if (lk->counting) {
+		if (rec && !pipc_owner_same(&cur, mine) &&
+		    (alt == NULL || !pipc_owner_same(&cur, alt)))
+			rec = 0;
+		goto post;
+	}
 	if (rec && !pipc_owner_same(&cur, mine) &&
 	    (alt == NULL || !pipc_owner_same(&cur, alt)))
 		goto out;
 	if (sem_getvalue(lk->sem, &value) == -1 || value != 0)
 		goto out;
+post:
 	/* The record goes first: a new holder never sees the old one's. */
 	if ((rec && pipc_owner_clear(lk->fd) == -1) || sem_post(lk->sem) == -1) {
 		e = errno;

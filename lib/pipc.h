@@ -174,6 +174,8 @@ struct pipc_lock {
 	sem_t		*sem;
 	int		 fd;		/* O_RDONLY: flock guard, owner record */
 	int		 norecord;	/* the filesystem keeps no xattrs */
+	int		 counting;	/* not a mutex (value above 1 allowed):
+					 * release posts whatever the value */
 	/* How long the functions below wait for the guard (the flock on fd):
 	 * until this CLOCK_MONOTONIC time, then ETIMEDOUT; NULL: forever. */
 	const struct timespec *deadline;

@@ -364,3 +364,51 @@ bats_require_minimum_version 1.5.0
 	assert_output inside
 	[ "$(value job)" = 1 ]
 }
+
+@test "lock: a semaphore another user planted at value 5 is refused, value kept" {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /nightly -v 5 -m 666
+	d=$BATS_TEST_TMPDIR
+	"$PIPC" lock -n nightly -- sh -c "echo in > $d/in1" 2> "$d/err1" &
+	a=$!
+	"$PIPC" lock -n nightly -- sh -c "echo in > $d/in2" 2> "$d/err2" &
+	b=$!
+	rc=0; wait "$a" || rc=$?; [ "$rc" = 1 ]
+	rc=0; wait "$b" || rc=$?; [ "$rc" = 1 ]
+	[ ! -e "$d/in1" ] && [ ! -e "$d/in2" ]
+	for e in "$d/err1" "$d/err2"; do
+		[ "$(cat "$e")" = "pipc: /nightly is not a mutex: its value is 5, so it admits 5 at once; it belongs to user nobody (uid 65534), not to you or root, who may post it at will; not taken (--any-sem takes it anyway)" ]
+	done
+	[ "$(value nightly)" = 5 ]
+	run record nightly
+	assert_failure 1
+}
+
+@test "lock: one's own semaphore above 1, or another's at 1, is refused too" {
+	pipc create sem /wide -v 2
+	run -1 pipc lock wide -- echo inside
+	assert_output "pipc: /wide is not a mutex: its value is 2, so it admits 2 at once; not taken (--any-sem takes it anyway)"
+	[ "$(value wide)" = 2 ]
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /theirs -m 666
+	run -1 pipc lock -w 1 theirs -- echo inside
+	assert_output "pipc: /theirs is not a mutex: it belongs to user nobody (uid 65534), not to you or root, who may post it at will; not taken (--any-sem takes it anyway)"
+	[ "$(value theirs)" = 1 ]
+}
+
+@test "lock --any-sem: takes a planted semaphore anyway, and gives its unit back" {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /nightly -v 5 -m 666
+	d=$BATS_TEST_TMPDIR
+	"$PIPC" lock -n --any-sem nightly -- sh -c "echo in > $d/in1" &
+	a=$!
+	"$PIPC" lock -n --any-sem nightly -- sh -c "echo in > $d/in2" &
+	b=$!
+	wait "$a"
+	wait "$b"
+	[ -e "$d/in1" ] && [ -e "$d/in2" ]
+	run pipc lock --any-sem nightly -- "$PIPC" ls -r -n -o VALUE sem:nightly
+	assert_success
+	assert_output 4
+	[ "$(value nightly)" = 5 ]
+}
