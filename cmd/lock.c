@@ -56,7 +56,7 @@ const struct cmd cmd_lock = {
 };
 
 struct opts {
-	int		 recover, flags, any_sem;
+	int		 recover, flags, any_sem, with_cmd;
 	struct lock_wait w;
 	mode_t		 mode;
 	time_t		 stale_after;
@@ -95,8 +95,12 @@ add(struct timespec *t, time_t sec, long nsec)
 /*
  * Record me as the owner of the unit just taken. When another process
  * holds the guard past -n's moment or -w's deadline, give the unit back:
- * 3, nothing taken (said so). A record that cannot be written is 0 with
- * a warning (the caller decides), *recorded 0.
+ * 3, nothing taken (said so). A record that cannot be written (a full
+ * filesystem; one that keeps no xattrs at all is no error) leaves a lock
+ * that gc and --recover would take for stale once its taker is gone:
+ * without CMD, give it back, 1; with CMD, go on with a warning, since
+ * pipc maps the semaphore until CMD ends, so that it is visibly held
+ * (*recorded 0).
  */
 static int
 record(struct pipc_lock *lk, const char *name, struct opts *op,
@@ -111,9 +115,17 @@ record(struct pipc_lock *lk, const char *name, struct opts *op,
 		lock_guard_busy(name, &op->w);
 		return 3;
 	}
-	warn("/%s: cannot record the owner", name);
 	*recorded = 0;
-	return 0;
+	if (op->with_cmd) {
+		warn("/%s: cannot record the owner (going on: held while "
+		    "CMD runs)", name);
+		return 0;
+	}
+	warn("/%s: cannot record the owner", name);
+	sem_post(lk->sem);
+	warnx("/%s: not taken: a lock without its owner's record would "
+	    "look stale once its taker is gone", name);
+	return 1;
 }
 
 /*
@@ -365,6 +377,7 @@ lock_main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	op.with_cmd = argc > 0;
 	if (op.owner != 0 && argc > 0) {
 		warnx("--owner is for the form without CMD");
 		usage(&cmd_lock);

@@ -412,3 +412,25 @@ bats_require_minimum_version 1.5.0
 	assert_output 4
 	[ "$(value nightly)" = 5 ]
 }
+
+@test "lock: a record that cannot be written (no space): no lock without CMD" {
+	d=$BATS_TEST_TMPDIR/full
+	mkdir "$d"
+	mount -t tmpfs -o nr_inodes=3,mode=1777 none "$d"
+	pipc lock --shm-dir "$d" X -- true
+	# Fill the inodes: an xattr then finds no room either.
+	i=0
+	while touch "$d/f$i" 2>/dev/null; do i=$((i + 1)); done
+	run -1 pipc lock --shm-dir "$d" X
+	assert_output "pipc: /X: cannot record the owner: No space left on device
+pipc: /X: not taken: a lock without its owner's record would look stale once its taker is gone"
+	run pipc ls --shm-dir "$d" -r -n -o NAME,VALUE sem:X
+	assert_output "/X 1"
+	# With CMD it goes on, held while CMD runs, and is released after.
+	run -5 pipc lock --shm-dir "$d" X -- sh -c 'echo inside; exit 5'
+	assert_output "pipc: /X: cannot record the owner (going on: held while CMD runs): No space left on device
+inside"
+	run pipc ls --shm-dir "$d" -r -n -o NAME,VALUE sem:X
+	assert_output "/X 1"
+	umount "$d"
+}
