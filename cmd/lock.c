@@ -294,7 +294,14 @@ run(struct pipc_lock *lk, const char *name, struct opts *op,
 	/* Held, the lock must be released: wait for the guard as long as
 	 * it takes. */
 	lk->deadline = NULL;
-	if ((r = pipc_lock_release(lk, me, &co)) == -1)
+	/* Whatever happens to the semaphore now, pipc exits as CMD did. */
+	status = si.si_code == CLD_EXITED ? si.si_status :
+	    128 + si.si_status;
+	lock_bus_status(status);
+	if ((r = pipc_lock_release(lk, me, &co)) == -1 && errno == ENODATA)
+		warnx("/%s: its file was cut short while %s ran: the "
+		    "semaphore is gone, not released", name, shown(cmd[0]));
+	else if (r == -1)
 		warn("/%s: release", name);
 	else if (r == 1)
 		warnx("/%s was taken over or unlocked while %s ran: not "

@@ -24,6 +24,14 @@ lock_shown(const char *name)
 
 static char bus_msg[NAME_MAX * 4 + 128];
 static size_t bus_len;
+static volatile sig_atomic_t bus_status = 1;
+
+/* The exit status after a SIGBUS from here on: CMD's, once it ended. */
+void
+lock_bus_status(int status)
+{
+	bus_status = status;
+}
 
 /*
  * Whoever may write the semaphore's file may also truncate it while we have
@@ -38,7 +46,7 @@ on_sigbus(int sig)
 	(void)sig;
 	n = write(STDERR_FILENO, bus_msg, bus_len);
 	(void)n;
-	_exit(1);
+	_exit(bus_status);
 }
 
 /* The bare name of a semaphore given as NAME, /NAME or sem:NAME; NULL. */

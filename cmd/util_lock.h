@@ -24,5 +24,6 @@ const char	*lock_who(struct pipc_owner *, char *, size_t);
 void		 lock_busy(struct pipc_lock *, const char *, const char *);
 void		 lock_took_over(const char *, struct pipc_owner *);
 pid_t		 lock_parse_pid(const char *);
+void		 lock_bus_status(int);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -250,12 +251,28 @@ fail:
 }
 
 /*
+ * Whoever may write the file may truncate it while it is mapped: touching
+ * the semaphore then is a SIGBUS. 0 when it is whole, else an errno
+ * (ENODATA: cut short).
+ */
+static int
+cut_short(struct pipc_lock *lk)
+{
+	struct stat st;
+
+	if (fstat(lk->fd, &st) == -1)
+		return errno;
+	return st.st_size < PIPC_SEM_SIZE ? ENODATA : 0;
+}
+
+/*
  * Release the lock if it is still ours: recorded as mine or as alt (NULL:
  * none), or with no record at all, and at value 0. Returns 0 when
  * released, 1 when it had been taken over or released already, -1.
  * A counting semaphore (lk->counting) is posted once whatever its value
  * and record: each holder took one unit and gives one back; the record is
- * cleared only if it is ours.
+ * cleared only if it is ours. -1 with ENODATA: the file was cut short, the
+ * semaphore is gone (not released).
  */
 int
 pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
@@ -272,11 +289,19 @@ pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
 		if (rec && !pipc_owner_same(&cur, mine) &&
 		    (alt == NULL || !pipc_owner_same(&cur, alt)))
 			rec = 0;
+		if ((e = cut_short(lk)) != 0) {
+			rv = -1;
+			goto out;
+		}
 		goto post;
 	}
 	if (rec && !pipc_owner_same(&cur, mine) &&
 	    (alt == NULL || !pipc_owner_same(&cur, alt)))
 		goto out;
+	if ((e = cut_short(lk)) != 0) {
+		rv = -1;
+		goto out;
+	}
 	if (sem_getvalue(lk->sem, &value) == -1 || value != 0)
 		goto out;
 post:

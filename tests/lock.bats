@@ -434,3 +434,9 @@ inside"
 	assert_output "/X 1"
 	umount "$d"
 }
+
+@test "lock CMD: its semaphore cut short while CMD runs: CMD's status, a warning" {
+	run -7 pipc lock T -- sh -c 'truncate -s 0 /dev/shm/sem.T; exit 7'
+	assert_output "pipc: /T: its file was cut short while sh ran: the semaphore is gone, not released"
+	[ "$(stat -c %s /dev/shm/sem.T)" = 0 ]
+}
