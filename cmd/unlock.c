@@ -87,13 +87,17 @@ allowed(struct pipc_lock *lk, const char *name, int force, int value)
 		return 0;
 	}
 	/* No record: whoever still maps it may be its holder. */
-	if ((m = pipc_lock_mapped(lk, &pid)) == 0)
+	if ((m = pipc_lock_held(lk, &pid)) == 0)
 		return 0;
 	if (!force) {
-		if (m == 1)
+		if (m == 1 && pid > 0)
 			warnx("/%s has no owner record and PID %d maps it: it "
 			    "may hold it; not released (--force releases it)",
 			    name, (int)pid);
+		else if (m == 1)
+			warnx("/%s has no owner record and another process "
+			    "maps it or holds it open: it may hold it; not "
+			    "released (--force releases it)", name);
 		else
 			warnx("/%s has no owner record and not every process "
 			    "could be read: not released (--force releases "

@@ -189,6 +189,45 @@ pipc_lock_mapped(struct pipc_lock *lk, pid_t *who)
 	return rv;
 }
 
+/*
+ * Does a process other than us map or hold the semaphore open? The
+ * kernel's answer first: a write lease on our own fd (the one our mapping
+ * was made from, so that mapping is no other holder) is granted only when
+ * no other open file description refers to the file, in any process of
+ * any PID namespace, readable or not. Where the kernel gives no answer
+ * (not the file's owner, or no leases), /proc's, as pipc_lock_mapped.
+ * With keep, a lease granted stays held (*leased 1) until the caller
+ * drops it: nobody can open the file meanwhile without breaking it.
+ * 1 (*who: a PID /proc named, or 0), 0, or -1 when nobody can tell.
+ */
+static int
+held(struct pipc_lock *lk, pid_t *who, int keep, int *leased)
+{
+	*who = 0;
+	*leased = 0;
+	if (pipc_lease_take(lk->fd) == 0) {
+		if (keep)
+			*leased = 1;
+		else
+			pipc_lease_drop(lk->fd);
+		return 0;
+	}
+	if (errno == EAGAIN) {
+		if (pipc_lock_mapped(lk, who) != 1)
+			*who = 0;
+		return 1;
+	}
+	return pipc_lock_mapped(lk, who);
+}
+
+int
+pipc_lock_held(struct pipc_lock *lk, pid_t *who)
+{
+	int leased;
+
+	return held(lk, who, 0, &leased);
+}
+
 /* How long the file has not changed: created, or its record rewritten. */
 static time_t
 age(int fd)
@@ -206,14 +245,18 @@ age(int fd)
  * Take over a held lock whose recorded owner is dead, recording me as its
  * owner; the value stays 0 throughout. A lock with no record is taken
  * with PIPC_LOCK_FORCE, or when nobody maps it and it has not changed for
- * stale_after seconds (-1: never). Returns 1 when it is now ours, 0 when
- * not (*prev holds the live or unknown owner, or pid 0: none), -1 on error.
+ * stale_after seconds (-1: never): nobody, as the kernel says while we
+ * hold a lease on it, reading the value again and writing our record
+ * before the lease is dropped (see held). Returns 1 when it is now ours,
+ * 0 when not (*prev holds the live or unknown owner, or pid 0: none), -1
+ * on error.
  */
 int
 pipc_lock_recover(struct pipc_lock *lk, const struct pipc_owner *me,
     int flags, time_t stale_after, struct pipc_owner *prev)
 {
-	int value, rec, take = 0, e;
+	int value, rec, take = 0, e, leased = 0;
+	uint32_t v, w;
 	pid_t who;
 
 	memset(prev, 0, sizeof(*prev));
@@ -233,18 +276,27 @@ pipc_lock_recover(struct pipc_lock *lk, const struct pipc_owner *me,
 		take = pipc_owner_check(prev) == PIPC_OWNER_DEAD;
 	else if (flags & PIPC_LOCK_FORCE)
 		take = 1;
-	else if (stale_after >= 0 && age(lk->fd) >= stale_after)
-		take = pipc_lock_mapped(lk, &who) == 0;
+	else if (stale_after >= 0 && age(lk->fd) >= stale_after) {
+		take = held(lk, &who, 1, &leased) == 0;
+		/* Posted before the lease: no longer held by anyone. */
+		if (take && leased && (pipc_sem_read(lk->fd, &v, &w) == -1 ||
+		    v != 0))
+			take = 0;
+	}
 	if (take && !lk->norecord && pipc_owner_set(lk->fd, me) == -1) {
 		if (errno != ENOTSUP && errno != EOPNOTSUPP)
 			goto fail;
 		lk->norecord = 1;
 	}
 out:
+	if (leased)
+		pipc_lease_drop(lk->fd);
 	pipc_lock_unguard(lk);
 	return take;
 fail:
 	e = errno;
+	if (leased)
+		pipc_lease_drop(lk->fd);
 	pipc_lock_unguard(lk);
 	errno = e;
 	return -1;

@@ -196,6 +196,7 @@ int		 pipc_lock_recover(struct pipc_lock *, const struct pipc_owner *,
 int		 pipc_lock_release(struct pipc_lock *, const struct pipc_owner *,
 		    const struct pipc_owner *);
 int		 pipc_lock_mapped(struct pipc_lock *, pid_t *);
+int		 pipc_lock_held(struct pipc_lock *, pid_t *);
 
 /* Issue 5 (gc): declarations below. */
 /* duration.c: "30s", "10m", "2h", "1d", "1h30m"; -1 with EINVAL or ERANGE */

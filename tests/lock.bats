@@ -440,3 +440,30 @@ inside"
 	assert_output "pipc: /T: its file was cut short while sh ran: the semaphore is gone, not released"
 	[ "$(stat -c %s /dev/shm/sem.T)" = 0 ]
 }
+
+@test "lock --recover --stale-after as a user: the kernel says whether anyone holds it" {
+	# A root process the user cannot read: /proc alone cannot tell.
+	sleep 1000 &
+	r=$!
+	run setpriv --reuid=65534 --regid=65534 --clear-groups ls "/proc/$r/fd"
+	assert_failure
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -c -v 1 -x sem x
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -l sem x
+	crash "$BG_PID"
+	[ "$(value x)" = 0 ]
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" lock --recover --stale-after 0 -n x -- echo inside
+	assert_success
+	assert_output "pipc: /x: took over a lock with no owner record
+inside"
+	[ "$(value x)" = 1 ]
+	# Held by a live process of the user's: refused.
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -l sem x
+	run -3 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" lock --recover --stale-after 0 -n x -- echo inside
+	assert_output "pipc: lock /x is held (no owner recorded)"
+	[ "$(value x)" = 0 ]
+}
