@@ -206,6 +206,8 @@ acquire(struct pipc_lock *lk, const char *name, struct opts *op,
 				return 1;
 			}
 			if (r == 1) {
+				/* Recorded as ours by the takeover. */
+				*recorded = 1;
 				lock_took_over(name, &prev);
 				return 0;
 			}

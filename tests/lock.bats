@@ -467,3 +467,15 @@ inside"
 	assert_output "pipc: lock /x is held (no owner recorded)"
 	[ "$(value x)" = 0 ]
 }
+
+@test "lock --recover CMD: after a takeover, CMD is the recorded owner" {
+	d=$(dead_pid)
+	"$PIPC" lock x -- true
+	"$HELP/ls_hold" sem x -l -x
+	"$HELP/lock_xattr" set /dev/shm/sem.x "$(fake_record "$d")"
+	run pipc lock --recover -n x -- sh -c '"$0" get /dev/shm/sem.x |
+	    cut -d" " -f1; echo $$' "$HELP/lock_xattr"
+	assert_success
+	assert_line --index 0 "pipc: /x: took over the lock of PID $d, which is dead"
+	[ "${lines[1]}" = "${lines[2]}" ]
+}
