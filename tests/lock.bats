@@ -479,3 +479,18 @@ inside"
 	assert_line --index 0 "pipc: /x: took over the lock of PID $d, which is dead"
 	[ "${lines[1]}" = "${lines[2]}" ]
 }
+
+@test "lock --recover --stale-after without leases: /proc answers instead" {
+	"$HELP/ls_hold" -c -v 1 -x sem x
+	start_until ready "$HELP/ls_hold" -l sem x
+	run -3 "$HELP/nolease" "$PIPC" lock --recover --stale-after 0 -n x -- \
+	    echo inside
+	assert_output "pipc: lock /x is held (no owner recorded)"
+	crash "$BG_PID"
+	run "$HELP/nolease" "$PIPC" lock --recover --stale-after 0 -n x -- \
+	    echo inside
+	assert_success
+	assert_output "pipc: /x: took over a lock with no owner record
+inside"
+	[ "$(value x)" = 1 ]
+}
