@@ -172,7 +172,8 @@ int		 pipc_owner_same(const struct pipc_owner *,
 /* lock.c: a named semaphore used as a mutex, with its owner record */
 struct pipc_lock {
 	sem_t		*sem;
-	int		 fd;		/* O_RDONLY: flock guard, owner record */
+	int		 fd;		/* O_RDWR|O_NONBLOCK, the mapping's: flock
+					 * guard, owner record, lease */
 	int		 norecord;	/* the filesystem keeps no xattrs */
 	int		 counting;	/* not a mutex (value above 1 allowed):
 					 * release posts whatever the value */
