@@ -53,7 +53,8 @@ struct timespec	 seconds_arg(const char *, const char *);
 const char	*kind_operand(const char *, enum pipc_type, const char *);
 void		 no_such(const char *, const char *, enum pipc_type,
 		    const char *) __attribute__((noreturn));
-int		 open_queue(const char *, int, const char **);
+int		 open_queue(const char *, int, const char **,
+		    const struct timespec *, const char *);
 struct timespec	 deadline(struct timespec);
 
 /* ls.c, for __complete */

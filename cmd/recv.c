@@ -88,15 +88,16 @@ recv_main(int argc, char **argv)
 	if (json && null)
 		errx(2, "-0 and -J exclude each other");
 
+	/* One deadline for the open and all N: the command never waits
+	 * longer than SECS. */
+	if (timed)
+		end = deadline(wait);
 	q = open_queue(argv[0], O_RDONLY | (nonblock ? O_NONBLOCK : 0),
-	    &label);
+	    &label, timed ? &end : NULL, waitarg);
 	if (mq_getattr(q, &a) == -1)
 		err(1, "%s", label);
 	if ((buf = malloc((size_t)a.mq_msgsize)) == NULL)
 		err(1, NULL);
-	/* One deadline for all N: the command never waits longer than SECS. */
-	if (timed)
-		end = deadline(wait);
 	for (i = 0; i < count; i++) {
 		n = timed ? mq_timedreceive(q, buf, (size_t)a.mq_msgsize, &prio,
 		    &end) : mq_receive(q, buf, (size_t)a.mq_msgsize, &prio);

@@ -65,7 +65,7 @@ send_main(int argc, char **argv)
 	char *msg, *in = NULL;
 	size_t len;
 	unsigned prio = 0;
-	int ch, nonblock = 0, timed = 0, q, r;
+	int ch, nonblock = 0, timed = 0, q, r, over, e;
 
 	while ((ch = getopt_long(argc, argv, cmd_send.shortopts, longopts,
 	    NULL)) != -1) {
@@ -90,8 +90,11 @@ send_main(int argc, char **argv)
 	if (nonblock && timed)
 		errx(2, "-n and -w exclude each other");
 
+	/* One deadline for the open and the send. */
+	if (timed)
+		end = deadline(wait);
 	q = open_queue(argv[0], O_WRONLY | (nonblock ? O_NONBLOCK : 0),
-	    &label);
+	    &label, timed ? &end : NULL, waitarg);
 	if (mq_getattr(q, &a) == -1)
 		err(1, "%s", label);
 	if (argc == 2 && strcmp(argv[1], "-") != 0) {
@@ -100,16 +103,20 @@ send_main(int argc, char **argv)
 	} else
 		msg = in = read_message((size_t)a.mq_msgsize, &len);
 	/* Refused here, not by the kernel, to say what the limit is. */
-	if (len > (size_t)a.mq_msgsize)
+	if (len > (size_t)a.mq_msgsize) {
+		over = in != NULL;
+		free(in);	/* no leak reported at exit */
 		errx(1, "%s: the message (%s%zu bytes) is larger than the "
-		    "queue's msgsize (%ld bytes)", label,
-		    in != NULL ? "over " : "", in != NULL ? len - 1 : len,
-		    a.mq_msgsize);
-	if (timed) {
-		end = deadline(wait);
+		    "queue's msgsize (%ld bytes)", label, over ? "over " : "",
+		    over ? len - 1 : len, a.mq_msgsize);
+	}
+	if (timed)
 		r = mq_timedsend(q, msg, len, prio, &end);
-	} else
+	else
 		r = mq_send(q, msg, len, prio);
+	e = errno;
+	free(in);
+	errno = e;
 	if (r == -1 && errno == ETIMEDOUT) {
 		warnx("%s: timed out after %s s: queue still full (%ld "
 		    "messages)", label, waitarg, a.mq_maxmsg);
@@ -121,7 +128,6 @@ send_main(int argc, char **argv)
 	}
 	if (r == -1)
 		err(1, "%s", label);
-	free(in);
 	close(q);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -11,6 +12,9 @@
 
 static const struct option longopts[] = {
 	{ "force",	no_argument,	NULL, 'f' },
+	{ "nonblock",	no_argument,	NULL, 'n' },
+	{ "wait",	required_argument, NULL, 'w' },
+	{ "timeout",	required_argument, NULL, 'w' },
 	COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -18,11 +22,14 @@ static const struct option longopts[] = {
 static int unlock_main(int, char **);
 
 const struct cmd cmd_unlock = {
-	"unlock", unlock_main, "[-f] NAME",
+	"unlock", unlock_main, "[-f] [-n] [-w SECS] NAME",
 	"  -f, --force           release even a lock a live process owns, or\n"
 	"                        one not held (and say what was done)\n"
+	"  -n, --nonblock        fail at once (exit 3) if another process holds\n"
+	"                        the semaphore's guard; default: wait for it\n"
+	"  -w, --wait SECS       wait at most SECS for it, then exit 3\n"
 	COMMON_HELP,
-	"fh", longopts
+	"fnw:h", longopts
 };
 
 /* Is pid this process or one of its ancestors, the very same processes? */
@@ -80,13 +87,17 @@ allowed(struct pipc_lock *lk, const char *name, int force, int value)
 		return 0;
 	}
 	/* No record: whoever still maps it may be its holder. */
-	if ((m = pipc_lock_mapped(lk, &pid)) == 0)
+	if ((m = pipc_lock_held(lk, &pid)) == 0)
 		return 0;
 	if (!force) {
-		if (m == 1)
+		if (m == 1 && pid > 0)
 			warnx("/%s has no owner record and PID %d maps it: it "
 			    "may hold it; not released (--force releases it)",
 			    name, (int)pid);
+		else if (m == 1)
+			warnx("/%s has no owner record and another process "
+			    "maps it or holds it open: it may hold it; not "
+			    "released (--force releases it)", name);
 		else
 			warnx("/%s has no owner record and not every process "
 			    "could be read: not released (--force releases "
@@ -101,14 +112,24 @@ static int
 unlock_main(int argc, char **argv)
 {
 	struct pipc_lock lk;
+	struct lock_wait w;
+	struct timespec now;
 	const char *name;
 	int ch, force = 0, value, rv = 1;
 
+	memset(&w, 0, sizeof(w));
 	while ((ch = getopt_long(argc, argv, cmd_unlock.shortopts, longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			force = 1;
+			break;
+		case 'n':
+			w.nonblock = 1;
+			break;
+		case 'w':
+			if (lock_wait_arg(&w, optarg) == -1)
+				usage(&cmd_unlock);
 			break;
 		default:
 			common_option(&cmd_unlock, ch, optarg);
@@ -120,11 +141,18 @@ unlock_main(int argc, char **argv)
 		usage(&cmd_unlock);
 	if ((name = lock_name(argv[0])) == NULL)
 		usage(&cmd_unlock);
-	if (lock_open(&lk, name, 0, 0) == -1)
-		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	lock_wait_start(&w, &now);
+	if ((rv = lock_open(&lk, name, 0, 0, &w)) != 0)
+		return rv;
+	rv = 1;
 	name = lock_shown(name);	/* only shown from here on */
-	if (pipc_lock_guard(&lk) == -1) {
-		warn("/%s: flock", name);
+	if (pipc_lock_guard(&lk, lock_bound(&w)) == -1) {
+		if (errno == ETIMEDOUT) {
+			lock_guard_busy(name, &w);
+			rv = 3;
+		} else
+			warn("/%s: flock", name);
 		goto out;
 	}
 	if (sem_getvalue(lk.sem, &value) == -1)

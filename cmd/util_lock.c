@@ -24,6 +24,14 @@ lock_shown(const char *name)
 
 static char bus_msg[NAME_MAX * 4 + 128];
 static size_t bus_len;
+static volatile sig_atomic_t bus_status = 1;
+
+/* The exit status after a SIGBUS from here on: CMD's, once it ended. */
+void
+lock_bus_status(int status)
+{
+	bus_status = status;
+}
 
 /*
  * Whoever may write the semaphore's file may also truncate it while we have
@@ -38,7 +46,7 @@ on_sigbus(int sig)
 	(void)sig;
 	n = write(STDERR_FILENO, bus_msg, bus_len);
 	(void)n;
-	_exit(1);
+	_exit(bus_status);
 }
 
 /* The bare name of a semaphore given as NAME, /NAME or sem:NAME; NULL. */
@@ -58,21 +66,136 @@ lock_name(const char *arg)
 	return name;
 }
 
-/* Open the lock in the shm directory, saying why not; 0 or -1. */
+static void
+add(struct timespec *t, time_t sec, long nsec)
+{
+	t->tv_sec += sec;
+	if ((t->tv_nsec += nsec) >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+static int
+before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * -n gives what other pipc processes hold for microseconds (the guard, a
+ * lease while one recovers) this long, so that a free lock is never said
+ * to be busy; -w gives it at least this long after its deadline.
+ */
+#define GRACE_NS	100000000L
+
+/* -w SECS, parsed; -1 (said so) if it is not a number of seconds. */
 int
-lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode)
+lock_wait_arg(struct lock_wait *w, const char *arg)
+{
+	struct timespec ts;
+
+	if (pipc_parse_seconds(arg, &ts) == -1) {
+		warnx("-w %s: not a number of seconds", lock_shown(arg));
+		return -1;
+	}
+	w->timed = 1;
+	w->arg = arg;
+	w->end = ts;
+	return 0;
+}
+
+/* Start the clock of -w (its SECS were kept in end by lock_wait_arg). */
+void
+lock_wait_start(struct lock_wait *w, const struct timespec *now)
+{
+	struct timespec secs = w->end;
+
+	w->end = *now;
+	if (w->timed)
+		add(&w->end, secs.tv_sec, secs.tv_nsec);
+}
+
+/*
+ * The deadline for a wait that is normally short (the guard, an open a
+ * lease holds up): NULL (forever) without -n and -w, else the later of
+ * -w's end and a moment from now.
+ */
+const struct timespec *
+lock_bound(struct lock_wait *w)
+{
+	if (!w->nonblock && !w->timed)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &w->bound);
+	add(&w->bound, 0, GRACE_NS);
+	if (w->timed && !w->nonblock && before(&w->bound, &w->end))
+		w->bound = w->end;
+	return &w->bound;
+}
+
+/* "timed out after SECSs: " or "" (-n), to begin a busy message. */
+const char *
+lock_waited(const struct lock_wait *w)
+{
+	static char buf[80];
+
+	buf[0] = '\0';
+	if (w->timed && !w->nonblock)
+		/* A number: parsed already, and lock_shown's buffer may be
+		 * holding the name. */
+		snprintf(buf, sizeof(buf), "timed out after %.40ss: ", w->arg);
+	return buf;
+}
+
+/* Say that another process holds the guard, so nothing could be done. */
+void
+lock_guard_busy(const char *name, const struct lock_wait *w)
+{
+	warnx("%s/%s is busy: another process holds the flock on %s/sem.%s "
+	    "(pipc's guard of its owner record)", lock_waited(w), name,
+	    dirs.shm, name);
+}
+
+/*
+ * Open the lock in the shm directory, saying why not: 0, 1 (failed) or 3
+ * (busy: another process holds a lease on its file and -n or -w ran out).
+ * Another's lease makes the open fail at once (the semaphore is opened
+ * O_NONBLOCK) rather than wait for the lease-break-time: try again, with
+ * a short back-off, for as long as w allows (NULL: forever).
+ */
+int
+lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode,
+    struct lock_wait *w)
 {
 	struct sigaction sa;
+	struct timespec pause = { 0, 1000000 }, now;
+	const struct timespec *bound;
 	int dfd, rv, e, n;
 
 	if ((dfd = open(dirs.shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s", dirs.shm);
-		return -1;
+		return 1;
 	}
-	rv = pipc_lock_open(dfd, name, create, mode, lk);
+	bound = w != NULL ? lock_bound(w) : NULL;
+	while ((rv = pipc_lock_open(dfd, name, create, mode, lk)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (bound != NULL && !before(&now, bound))
+			break;
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 32000000)
+			pause.tv_nsec *= 2;
+	}
 	e = errno;
 	name = lock_shown(name);
 	errno = e;
+	if (rv == -1 && errno == EWOULDBLOCK) {
+		warnx("%s/%s is busy: another process holds a lease on %s/sem.%s",
+		    w != NULL ? lock_waited(w) : "", name, dirs.shm, name);
+		close(dfd);
+		return 3;
+	}
 	if (rv == -1 && errno == ENOENT)
 		warnx("/%s: no such semaphore", name);
 	/* A link (not followed), a directory, a fifo or a file of another size. */
@@ -92,7 +215,7 @@ lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode)
 		sigaction(SIGBUS, &sa, NULL);
 	}
 	close(dfd);
-	return rv;
+	return rv == -1 ? 1 : 0;
 }
 
 /* "PID 1234 (make) since 2026-11-26 15:01:02", checking it is alive. */

@@ -1,6 +1,7 @@
 /* What create, rm, map, send and recv share: names, numbers, directories. */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -173,26 +174,56 @@ no_such(const char *name, const char *label, enum pipc_type want,
 /*
  * Open the queue an operand names, by its file in the queue directory
  * (see pipc_mq_open), or exit: 2 for a name of another kind, 1 else.
+ *
+ * Another process's lease on the file would hold the open up for the
+ * kernel's lease-break-time, whatever -n or -w say: the file is opened
+ * O_NONBLOCK, which fails at once instead, and tried again until end (a
+ * CLOCK_REALTIME deadline; NULL: for ever), or not at all with O_NONBLOCK
+ * in oflags; then exit 3, saying so (-w's argument in waitarg). The fd
+ * keeps O_NONBLOCK only if oflags asked for it.
  */
 int
-open_queue(const char *arg, int oflags, const char **label)
+open_queue(const char *arg, int oflags, const char **label,
+    const struct timespec *end, const char *waitarg)
 {
 	static const char serves[] = "send and recv serve message queues";
+	struct timespec pause = { 0, 1000000 }, now;
 	const char *name;
-	int dfd, fd;
+	int dfd, fd, fl;
 
 	name = kind_operand(arg, PIPC_MQ, serves);
 	*label = obj_label(-1, name);
 	if ((dfd = open_dir(PIPC_MQ)) == -1)
 		exit(1);
-	if ((fd = pipc_mq_open(dfd, name, oflags)) == -1) {
+	while ((fd = pipc_mq_open(dfd, name, oflags | O_NONBLOCK)) == -1 &&
+	    (errno == EWOULDBLOCK || errno == EINTR) &&
+	    !(oflags & O_NONBLOCK)) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (end != NULL && (now.tv_sec > end->tv_sec ||
+		    (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec)))
+			break;
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 32000000)
+			pause.tv_nsec *= 2;
+	}
+	if (fd == -1) {
 		if (errno == ENOENT)
 			no_such(name, *label, PIPC_MQ, serves);
 		if (errno == EINVAL)
 			errx(1, "%s: not a message queue", *label);
+		if (errno == EWOULDBLOCK && waitarg != NULL &&
+		    !(oflags & O_NONBLOCK))
+			errx(3, "%s: timed out after %s s: another process "
+			    "holds a lease on its file", *label, waitarg);
+		if (errno == EWOULDBLOCK)
+			errx(3, "%s: busy: another process holds a lease on "
+			    "its file", *label);
 		err(1, "%s", *label);
 	}
 	close(dfd);
+	if (!(oflags & O_NONBLOCK) && ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1))
+		err(1, "%s", *label);
 	return fd;
 }
 

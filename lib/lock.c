@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,14 +46,46 @@ pipc_lock_close(struct pipc_lock *lk)
 	lk->fd = -1;
 }
 
-int
-pipc_lock_guard(struct pipc_lock *lk)
+static int
+passed(const struct timespec *deadline)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec ==
+	    deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/*
+ * Take the guard, the exclusive flock on the file, waiting until the
+ * CLOCK_MONOTONIC deadline (NULL: forever; ETIMEDOUT when it passes).
+ * Every pipc holds it for microseconds, so a bounded wait polls with a
+ * short back-off rather than arming a timer around a blocking flock.
+ */
+int
+pipc_lock_guard(struct pipc_lock *lk, const struct timespec *deadline)
+{
+	struct timespec pause = { 0, 1000000 };
 	int rv;
 
-	while ((rv = flock(lk->fd, LOCK_EX)) == -1 && errno == EINTR)
-		continue;
-	return rv;
+	if (deadline == NULL) {
+		while ((rv = flock(lk->fd, LOCK_EX)) == -1 && errno == EINTR)
+			continue;
+		return rv;
+	}
+	for (;;) {
+		if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (passed(deadline)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 32000000)
+			pause.tv_nsec *= 2;
+	}
 }
 
 void
@@ -89,7 +122,7 @@ pipc_lock_record(struct pipc_lock *lk, const struct pipc_owner *o)
 
 	if (lk->norecord)
 		return 0;
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	rv = pipc_owner_set(lk->fd, o);
 	e = errno;
@@ -116,7 +149,7 @@ pipc_lock_transfer(struct pipc_lock *lk, const struct pipc_owner *from,
 
 	if (lk->norecord)
 		return 0;
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	if (pipc_owner_get(lk->fd, &cur) == 1 && pipc_owner_same(&cur, from))
 		rv = pipc_owner_set(lk->fd, to);
@@ -156,6 +189,45 @@ pipc_lock_mapped(struct pipc_lock *lk, pid_t *who)
 	return rv;
 }
 
+/*
+ * Does a process other than us map or hold the semaphore open? The
+ * kernel's answer first: a write lease on our own fd (the one our mapping
+ * was made from, so that mapping is no other holder) is granted only when
+ * no other open file description refers to the file, in any process of
+ * any PID namespace, readable or not. Where the kernel gives no answer
+ * (not the file's owner, or no leases), /proc's, as pipc_lock_mapped.
+ * With keep, a lease granted stays held (*leased 1) until the caller
+ * drops it: nobody can open the file meanwhile without breaking it.
+ * 1 (*who: a PID /proc named, or 0), 0, or -1 when nobody can tell.
+ */
+static int
+held(struct pipc_lock *lk, pid_t *who, int keep, int *leased)
+{
+	*who = 0;
+	*leased = 0;
+	if (pipc_lease_take(lk->fd) == 0) {
+		if (keep)
+			*leased = 1;
+		else
+			pipc_lease_drop(lk->fd);
+		return 0;
+	}
+	if (errno == EAGAIN) {
+		if (pipc_lock_mapped(lk, who) != 1)
+			*who = 0;
+		return 1;
+	}
+	return pipc_lock_mapped(lk, who);
+}
+
+int
+pipc_lock_held(struct pipc_lock *lk, pid_t *who)
+{
+	int leased;
+
+	return held(lk, who, 0, &leased);
+}
+
 /* How long the file has not changed: created, or its record rewritten. */
 static time_t
 age(int fd)
@@ -173,18 +245,22 @@ age(int fd)
  * Take over a held lock whose recorded owner is dead, recording me as its
  * owner; the value stays 0 throughout. A lock with no record is taken
  * with PIPC_LOCK_FORCE, or when nobody maps it and it has not changed for
- * stale_after seconds (-1: never). Returns 1 when it is now ours, 0 when
- * not (*prev holds the live or unknown owner, or pid 0: none), -1 on error.
+ * stale_after seconds (-1: never): nobody, as the kernel says while we
+ * hold a lease on it, reading the value again and writing our record
+ * before the lease is dropped (see held). Returns 1 when it is now ours,
+ * 0 when not (*prev holds the live or unknown owner, or pid 0: none), -1
+ * on error.
  */
 int
 pipc_lock_recover(struct pipc_lock *lk, const struct pipc_owner *me,
     int flags, time_t stale_after, struct pipc_owner *prev)
 {
-	int value, rec, take = 0, e;
+	int value, rec, take = 0, e, leased = 0;
+	uint32_t v, w;
 	pid_t who;
 
 	memset(prev, 0, sizeof(*prev));
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	if (sem_getvalue(lk->sem, &value) == -1 || value != 0)
 		goto out;
@@ -200,27 +276,55 @@ pipc_lock_recover(struct pipc_lock *lk, const struct pipc_owner *me,
 		take = pipc_owner_check(prev) == PIPC_OWNER_DEAD;
 	else if (flags & PIPC_LOCK_FORCE)
 		take = 1;
-	else if (stale_after >= 0 && age(lk->fd) >= stale_after)
-		take = pipc_lock_mapped(lk, &who) == 0;
+	else if (stale_after >= 0 && age(lk->fd) >= stale_after) {
+		take = held(lk, &who, 1, &leased) == 0;
+		/* Posted before the lease: no longer held by anyone. */
+		if (take && leased && (pipc_sem_read(lk->fd, &v, &w) == -1 ||
+		    v != 0))
+			take = 0;
+	}
 	if (take && !lk->norecord && pipc_owner_set(lk->fd, me) == -1) {
 		if (errno != ENOTSUP && errno != EOPNOTSUPP)
 			goto fail;
 		lk->norecord = 1;
 	}
 out:
+	if (leased)
+		pipc_lease_drop(lk->fd);
 	pipc_lock_unguard(lk);
 	return take;
 fail:
 	e = errno;
+	if (leased)
+		pipc_lease_drop(lk->fd);
 	pipc_lock_unguard(lk);
 	errno = e;
 	return -1;
 }
 
 /*
+ * Whoever may write the file may truncate it while it is mapped: touching
+ * the semaphore then is a SIGBUS. 0 when it is whole, else an errno
+ * (ENODATA: cut short).
+ */
+static int
+cut_short(struct pipc_lock *lk)
+{
+	struct stat st;
+
+	if (fstat(lk->fd, &st) == -1)
+		return errno;
+	return st.st_size < PIPC_SEM_SIZE ? ENODATA : 0;
+}
+
+/*
  * Release the lock if it is still ours: recorded as mine or as alt (NULL:
  * none), or with no record at all, and at value 0. Returns 0 when
  * released, 1 when it had been taken over or released already, -1.
+ * A counting semaphore (lk->counting) is posted once whatever its value
+ * and record: each holder took one unit and gives one back; the record is
+ * cleared only if it is ours. -1 with ENODATA: the file was cut short, the
+ * semaphore is gone (not released).
  */
 int
 pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
@@ -229,15 +333,30 @@ pipc_lock_release(struct pipc_lock *lk, const struct pipc_owner *mine,
 	struct pipc_owner cur;
 	int value, rec = 0, rv = 1, e = 0;
 
-	if (pipc_lock_guard(lk) == -1)
+	if (pipc_lock_guard(lk, lk->deadline) == -1)
 		return -1;
 	if (!lk->norecord && (rec = pipc_owner_get(lk->fd, &cur)) == -1)
 		rec = 0;
+	if (lk->counting) {
+		if (rec && !pipc_owner_same(&cur, mine) &&
+		    (alt == NULL || !pipc_owner_same(&cur, alt)))
+			rec = 0;
+		if ((e = cut_short(lk)) != 0) {
+			rv = -1;
+			goto out;
+		}
+		goto post;
+	}
 	if (rec && !pipc_owner_same(&cur, mine) &&
 	    (alt == NULL || !pipc_owner_same(&cur, alt)))
 		goto out;
+	if ((e = cut_short(lk)) != 0) {
+		rv = -1;
+		goto out;
+	}
 	if (sem_getvalue(lk->sem, &value) == -1 || value != 0)
 		goto out;
+post:
 	/* The record goes first: a new holder never sees the old one's. */
 	if ((rec && pipc_owner_clear(lk->fd) == -1) || sem_post(lk->sem) == -1) {
 		e = errno;

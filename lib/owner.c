@@ -154,8 +154,29 @@ pipc_owner_clear(int fd)
 }
 
 /*
+ * How many threads of process pid are not yet gone, from the Threads: line
+ * of /proc/PID/status (a zombie leader counts itself); -1 if unreadable.
+ */
+static int
+threads(pid_t pid)
+{
+	char path[32], buf[2048], *p;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (pipc_read_text(AT_FDCWD, path, buf, sizeof(buf)) == -1 ||
+	    (p = strstr(buf, "\nThreads:")) == NULL ||
+	    sscanf(p + 9, "%d", &n) != 1)
+		return -1;
+	return n;
+}
+
+/*
  * Is the recorded owner still running? Dead: another boot, no such PID,
- * a zombie, or a PID now used by a process that started at another time.
+ * a PID now used by a process that started at another time, or a zombie
+ * with no thread left. A process lives while any of its threads does:
+ * a main thread that called pthread_exit shows 'Z' in /proc/PID/stat
+ * while the others run on, and then Threads: counts them beside it.
  * Unknown: another PID namespace, or a process we may not read.
  */
 enum pipc_alive
@@ -163,6 +184,7 @@ pipc_owner_check(struct pipc_owner *o)
 {
 	unsigned long long start;
 	char state;
+	int n;
 
 	o->comm[0] = '\0';
 	if (self_ids() == -1)
@@ -177,6 +199,14 @@ pipc_owner_check(struct pipc_owner *o)
 	if (pipc_proc_stat(o->pid, &start, NULL, &state, o->comm) == -1)
 		return o->alive = errno == ENOENT ? PIPC_OWNER_DEAD :
 		    PIPC_OWNER_UNKNOWN;
+	if (state == 'Z' && start == o->start) {
+		if ((n = threads(o->pid)) > 1)
+			return o->alive = PIPC_OWNER_ALIVE;
+		if (n == -1 && errno != ENOENT) {
+			o->comm[0] = '\0';
+			return o->alive = PIPC_OWNER_UNKNOWN;
+		}
+	}
 	if (start != o->start || state == 'Z' || state == 'X') {
 		o->comm[0] = '\0';
 		return o->alive = PIPC_OWNER_DEAD;

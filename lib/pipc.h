@@ -187,14 +187,20 @@ int		 pipc_owner_same(const struct pipc_owner *,
 /* lock.c: a named semaphore used as a mutex, with its owner record */
 struct pipc_lock {
 	sem_t		*sem;
-	int		 fd;		/* O_RDONLY: flock guard, owner record */
+	int		 fd;		/* O_RDWR|O_NONBLOCK, the mapping's: flock
+					 * guard, owner record, lease */
 	int		 norecord;	/* the filesystem keeps no xattrs */
+	int		 counting;	/* not a mutex (value above 1 allowed):
+					 * release posts whatever the value */
+	/* How long the functions below wait for the guard (the flock on fd):
+	 * until this CLOCK_MONOTONIC time, then ETIMEDOUT; NULL: forever. */
+	const struct timespec *deadline;
 };
 #define PIPC_LOCK_FORCE		0x1	/* recover: take a record-less lock */
 int		 pipc_lock_open(int, const char *, int, mode_t,
 		    struct pipc_lock *);
 void		 pipc_lock_close(struct pipc_lock *);
-int		 pipc_lock_guard(struct pipc_lock *);
+int		 pipc_lock_guard(struct pipc_lock *, const struct timespec *);
 void		 pipc_lock_unguard(struct pipc_lock *);
 int		 pipc_lock_take(struct pipc_lock *, int,
 		    const struct timespec *);
@@ -206,6 +212,7 @@ int		 pipc_lock_recover(struct pipc_lock *, const struct pipc_owner *,
 int		 pipc_lock_release(struct pipc_lock *, const struct pipc_owner *,
 		    const struct pipc_owner *);
 int		 pipc_lock_mapped(struct pipc_lock *, pid_t *);
+int		 pipc_lock_held(struct pipc_lock *, pid_t *);
 
 /* Issue 5 (gc): declarations below. */
 /* duration.c: "30s", "10m", "2h", "1d", "1h30m"; -1 with EINVAL or ERANGE */

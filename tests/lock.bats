@@ -287,3 +287,210 @@ bats_require_minimum_version 1.5.0
 	assert_line --regexp '^/x +1$'
 	umount "$d"
 }
+
+@test "lock: an owner whose main thread exited lives while a thread runs" {
+	f=$BATS_TEST_TMPDIR/done
+	start_until ready "$PIPC" lock L -- "$HELP/zwork" -f "$f"
+	z=$(cat "/proc/$BG_PID/task/$BG_PID/children")
+	z=${z%% *}
+	[ "$(cut -d' ' -f3 "/proc/$z/stat")" = Z ]
+	run -3 pipc lock -n --recover L -- echo SECOND
+	refute_output --partial SECOND
+	assert_output --regexp "^pipc: lock /L is held by PID $z \(zwork\) since "
+	run -1 pipc unlock L
+	assert_output --partial "/L is held by PID $z (zwork), not by this process"
+	run pipc ls -o NAME,STATE,VALUE,LOCKOWNER
+	assert_line --regexp "^/L +in-use +0 +$z\(zwork\)\$"
+	touch "$f"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	[ "$rc" = 0 ]
+	[ "$(value L)" = 1 ]
+	run record L
+	assert_failure 1
+}
+
+@test "lock -n: another user's flock on the file is busy at once, nothing taken" {
+	pipc create sem /job -m 644
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    flock -o -s /dev/shm/sem.job sh -c 'echo ready; exec sleep 100'
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" lock -n job -- echo inside
+	[ $(( $(now_ms) - t0 )) -lt 2000 ]
+	refute_output --partial inside
+	assert_output "pipc: /job is busy: another process holds the flock on /dev/shm/sem.job (pipc's guard of its owner record)"
+	[ "$(value job)" = 1 ]
+	run record job
+	assert_failure 1
+}
+
+@test "lock -w: the guard's wait ends at the deadline too, nothing taken" {
+	pipc create sem /job -m 644
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    flock -o -s /dev/shm/sem.job sh -c 'echo ready; exec sleep 100'
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" lock -w 0.5 job -- echo inside
+	t=$(( $(now_ms) - t0 ))
+	[ "$t" -ge 490 ] && [ "$t" -lt 3000 ]
+	refute_output --partial inside
+	assert_output --partial "timed out after 0.5s: /job is busy: another process holds the flock"
+	[ "$(value job)" = 1 ]
+	# Once the flock is gone, the lock is taken as usual.
+	crash "$BG_PID"
+	run pipc lock -w 0.5 job -- echo inside
+	assert_success
+	assert_output inside
+}
+
+@test "lock -n, -w: another's lease on the file is busy, not an error" {
+	pipc create sem /job
+	start_until ready "$HELP/lease" /dev/shm/sem.job
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" lock -n job -- echo inside
+	refute_output --partial inside
+	assert_output "pipc: /job is busy: another process holds a lease on /dev/shm/sem.job"
+	run -3 timeout 10 "$PIPC" lock -w 0.5 job -- echo inside
+	assert_output "pipc: timed out after 0.5s: /job is busy: another process holds a lease on /dev/shm/sem.job"
+	[ $(( $(now_ms) - t0 )) -lt 5000 ]
+	crash "$BG_PID"
+	[ "$(value job)" = 1 ]
+}
+
+@test "lock: without -n or -w, waits for another's lease to be let go" {
+	pipc create sem /job
+	start_until ready "$HELP/lease" -r /dev/shm/sem.job
+	run timeout 10 "$PIPC" lock job -- echo inside
+	assert_success
+	assert_output inside
+	[ "$(value job)" = 1 ]
+}
+
+@test "lock: a semaphore another user planted at value 5 is refused, value kept" {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /nightly -v 5 -m 666
+	d=$BATS_TEST_TMPDIR
+	"$PIPC" lock -n nightly -- sh -c "echo in > $d/in1" 2> "$d/err1" &
+	a=$!
+	"$PIPC" lock -n nightly -- sh -c "echo in > $d/in2" 2> "$d/err2" &
+	b=$!
+	rc=0; wait "$a" || rc=$?; [ "$rc" = 1 ]
+	rc=0; wait "$b" || rc=$?; [ "$rc" = 1 ]
+	[ ! -e "$d/in1" ] && [ ! -e "$d/in2" ]
+	for e in "$d/err1" "$d/err2"; do
+		[ "$(cat "$e")" = "pipc: /nightly is not a mutex: its value is 5, so it admits 5 at once; it belongs to user nobody (uid 65534), not to you or root, who may post it at will; not taken (--any-sem takes it anyway)" ]
+	done
+	[ "$(value nightly)" = 5 ]
+	run record nightly
+	assert_failure 1
+}
+
+@test "lock: one's own semaphore above 1, or another's at 1, is refused too" {
+	pipc create sem /wide -v 2
+	run -1 pipc lock wide -- echo inside
+	assert_output "pipc: /wide is not a mutex: its value is 2, so it admits 2 at once; not taken (--any-sem takes it anyway)"
+	[ "$(value wide)" = 2 ]
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /theirs -m 666
+	run -1 pipc lock -w 1 theirs -- echo inside
+	assert_output "pipc: /theirs is not a mutex: it belongs to user nobody (uid 65534), not to you or root, who may post it at will; not taken (--any-sem takes it anyway)"
+	[ "$(value theirs)" = 1 ]
+}
+
+@test "lock --any-sem: takes a planted semaphore anyway, and gives its unit back" {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /nightly -v 5 -m 666
+	d=$BATS_TEST_TMPDIR
+	"$PIPC" lock -n --any-sem nightly -- sh -c "echo in > $d/in1" &
+	a=$!
+	"$PIPC" lock -n --any-sem nightly -- sh -c "echo in > $d/in2" &
+	b=$!
+	wait "$a"
+	wait "$b"
+	[ -e "$d/in1" ] && [ -e "$d/in2" ]
+	run pipc lock --any-sem nightly -- "$PIPC" ls -r -n -o VALUE sem:nightly
+	assert_success
+	assert_output 4
+	[ "$(value nightly)" = 5 ]
+}
+
+@test "lock: a record that cannot be written (no space): no lock without CMD" {
+	d=$BATS_TEST_TMPDIR/full
+	mkdir "$d"
+	mount -t tmpfs -o nr_inodes=3,mode=1777 none "$d"
+	pipc lock --shm-dir "$d" X -- true
+	# Fill the inodes: an xattr then finds no room either.
+	i=0
+	while touch "$d/f$i" 2>/dev/null; do i=$((i + 1)); done
+	run -1 pipc lock --shm-dir "$d" X
+	assert_output "pipc: /X: cannot record the owner: No space left on device
+pipc: /X: not taken: a lock without its owner's record would look stale once its taker is gone"
+	run pipc ls --shm-dir "$d" -r -n -o NAME,VALUE sem:X
+	assert_output "/X 1"
+	# With CMD it goes on, held while CMD runs, and is released after.
+	run -5 pipc lock --shm-dir "$d" X -- sh -c 'echo inside; exit 5'
+	assert_output "pipc: /X: cannot record the owner (going on: held while CMD runs): No space left on device
+inside"
+	run pipc ls --shm-dir "$d" -r -n -o NAME,VALUE sem:X
+	assert_output "/X 1"
+	umount "$d"
+}
+
+@test "lock CMD: its semaphore cut short while CMD runs: CMD's status, a warning" {
+	run -7 pipc lock T -- sh -c 'truncate -s 0 /dev/shm/sem.T; exit 7'
+	assert_output "pipc: /T: its file was cut short while sh ran: the semaphore is gone, not released"
+	[ "$(stat -c %s /dev/shm/sem.T)" = 0 ]
+}
+
+@test "lock --recover --stale-after as a user: the kernel says whether anyone holds it" {
+	# A root process the user cannot read: /proc alone cannot tell.
+	sleep 1000 &
+	r=$!
+	run setpriv --reuid=65534 --regid=65534 --clear-groups ls "/proc/$r/fd"
+	assert_failure
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -c -v 1 -x sem x
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -l sem x
+	crash "$BG_PID"
+	[ "$(value x)" = 0 ]
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" lock --recover --stale-after 0 -n x -- echo inside
+	assert_success
+	assert_output "pipc: /x: took over a lock with no owner record
+inside"
+	[ "$(value x)" = 1 ]
+	# Held by a live process of the user's: refused.
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -l sem x
+	run -3 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" lock --recover --stale-after 0 -n x -- echo inside
+	assert_output "pipc: lock /x is held (no owner recorded)"
+	[ "$(value x)" = 0 ]
+}
+
+@test "lock --recover CMD: after a takeover, CMD is the recorded owner" {
+	d=$(dead_pid)
+	"$PIPC" lock x -- true
+	"$HELP/ls_hold" sem x -l -x
+	"$HELP/lock_xattr" set /dev/shm/sem.x "$(fake_record "$d")"
+	run pipc lock --recover -n x -- sh -c '"$0" get /dev/shm/sem.x |
+	    cut -d" " -f1; echo $$' "$HELP/lock_xattr"
+	assert_success
+	assert_line --index 0 "pipc: /x: took over the lock of PID $d, which is dead"
+	[ "${lines[1]}" = "${lines[2]}" ]
+}
+
+@test "lock --recover --stale-after without leases: /proc answers instead" {
+	"$HELP/ls_hold" -c -v 1 -x sem x
+	start_until ready "$HELP/ls_hold" -l sem x
+	run -3 "$HELP/nolease" "$PIPC" lock --recover --stale-after 0 -n x -- \
+	    echo inside
+	assert_output "pipc: lock /x is held (no owner recorded)"
+	crash "$BG_PID"
+	run "$HELP/nolease" "$PIPC" lock --recover --stale-after 0 -n x -- \
+	    echo inside
+	assert_success
+	assert_output "pipc: /x: took over a lock with no owner record
+inside"
+	[ "$(value x)" = 1 ]
+}

@@ -44,3 +44,8 @@ fake_record() {
 	ns=$(stat -L -c %i /proc/self/ns/pid)
 	echo "$pid ${2:-${start:-1}} ${3:-$boot} $ns"
 }
+
+# Milliseconds on a monotonic clock, to time a command.
+now_ms() {
+	echo $(( $(date +%s%N) / 1000000 ))
+}

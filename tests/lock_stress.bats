@@ -85,3 +85,60 @@ rmdir "$d/in.$me"
 	run pipc lock --recover -w 20 k -- true
 	assert_success
 }
+
+@test "workers whose main thread exits, pipc SIGKILLed, a planted semaphore: never two inside" {
+	d=$BATS_TEST_TMPDIR
+	echo 0 > "$d/count"
+	: > "$d/violations"
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	# Another user's semaphore at 5 under the name some workers use.
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" create sem /planted -v 5 -m 666
+	# CMD is zwork: its main thread exits at once, so its leader shows
+	# 'Z' while the thread that runs the critical section goes on.
+	for w in 1 2 3 4; do
+		(
+			for i in $(seq 25); do
+				"$PIPC" lock --recover -w 20 k -- "$HELP/zwork" -- \
+				    sh -c "$CRIT" sh "$d" 2>> "$d/stderr" &
+				echo $! > "$d/cur.$w"
+				rc=0
+				wait $! || rc=$?
+				echo "$rc" >> "$d/rc"
+			done
+		) &
+	done
+	for w in 5 6; do
+		(
+			for i in $(seq 25); do
+				rc=0
+				"$PIPC" lock -n planted -- sh -c "$CRIT" sh "$d" \
+				    2>> "$d/planted.err" || rc=$?
+				echo "$rc" >> "$d/planted.rc"
+			done
+		) &
+	done
+	# Kill a worker's pipc (never its command, which then holds on), 20 times.
+	for k in $(seq 20); do
+		sleep 0.0$((RANDOM % 9 + 1))
+		p=$(cat "$d/cur.$((RANDOM % 4 + 1))" 2>/dev/null) || continue
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
+	done
+	for w in 1 2 3 4 5 6; do
+		wait -n
+	done
+	cat "$d/violations"
+	grep -c "took over the lock of PID" "$d/stderr" || true
+	[ ! -s "$d/violations" ]
+	sort "$d/rc" | uniq -c
+	[ "$(wc -l < "$d/rc")" = 100 ]
+	! grep -qvx -e 0 -e 137 "$d/rc"
+	# The planted semaphore was refused every time, and kept its value.
+	[ "$(wc -l < "$d/planted.rc")" = 50 ]
+	! grep -qvx 1 "$d/planted.rc"
+	[ "$(grep -c "is not a mutex" "$d/planted.err")" = 50 ]
+	[ "$(value planted)" = 5 ]
+	# Commands whose pipc was killed ran on; the lock is free in the end.
+	run pipc lock --recover -w 20 k -- true
+	assert_success
+}

@@ -1,4 +1,5 @@
 load helpers
+load lock_helpers
 
 setup_queue() {
 	pipc create mq q --maxmsg 5 --msgsize 64 >/dev/null
@@ -102,4 +103,28 @@ setup_queue() {
 	run pipc recv --mqueue-dir /dev/shm q
 	assert_failure 1
 	assert_output "pipc: /dev/shm is not an mqueue filesystem (mount -t mqueue none /dev/shm, or give --mqueue-dir)"
+}
+
+@test "recv -w, -n: another's lease on the queue's file is bounded by the deadline" {
+	setup_queue
+	pipc send q waiting
+	start_until ready "$HELP/lease" "$MQ/q"
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" recv -w 1 q
+	t=$(( $(now_ms) - t0 ))
+	[ "$t" -ge 990 ] && [ "$t" -lt 5000 ]
+	assert_output "pipc: /q: timed out after 1 s: another process holds a lease on its file"
+	run -3 timeout 10 "$PIPC" recv -n q
+	assert_output "pipc: /q: busy: another process holds a lease on its file"
+	crash "$BG_PID"
+	[ "$(pipc ls -o msgs -n q)" = 1 ]
+}
+
+@test "recv: without -n or -w, waits for another's lease to be let go" {
+	setup_queue
+	pipc send q waiting
+	start_until ready "$HELP/lease" -r "$MQ/q"
+	run timeout 10 "$PIPC" recv q
+	assert_success
+	assert_output waiting
 }

@@ -1,4 +1,5 @@
 load helpers
+load lock_helpers
 
 mkq() {
 	pipc create mq "$@" >/dev/null
@@ -121,4 +122,20 @@ mkq() {
 	assert_output "to the container"
 	[ -z "$(ls -A "$MQ")" ]
 	umount "$other"
+}
+
+@test "send -w, -n: another's lease on the queue's file is bounded by the deadline" {
+	pipc create mq q --maxmsg 5 --msgsize 64 >/dev/null
+	start_until ready "$HELP/lease" "$MQ/q"
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" send -w 1 q hello
+	t=$(( $(now_ms) - t0 ))
+	[ "$t" -ge 990 ] && [ "$t" -lt 5000 ]
+	assert_output "pipc: /q: timed out after 1 s: another process holds a lease on its file"
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" send -n q hello
+	[ $(( $(now_ms) - t0 )) -lt 2000 ]
+	assert_output "pipc: /q: busy: another process holds a lease on its file"
+	crash "$BG_PID"
+	[ "$(pipc ls -o msgs -n q)" = 0 ]
 }

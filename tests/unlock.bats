@@ -82,7 +82,7 @@ bats_require_minimum_version 1.5.0
 	run -1 pipc unlock nosuch
 	assert_output "pipc: /nosuch: no such semaphore"
 	run -2 pipc unlock
-	assert_output --partial "usage: pipc unlock [-f] NAME"
+	assert_output --partial "usage: pipc unlock [-f] [-n] [-w SECS] NAME"
 	run -2 pipc unlock a b
 	run -2 pipc unlock ../x
 	assert_output --partial "bad name"
@@ -99,4 +99,53 @@ bats_require_minimum_version 1.5.0
 	run pipc unlock -h
 	assert_success
 	assert_line --partial -- "--force"
+}
+
+@test "unlock -n, -w: another's flock on the file bounds the wait (exit 3)" {
+	sh -c '"$0" lock job; "$0" ls -o NAME >/dev/null' "$PIPC"
+	chmod 644 /dev/shm/sem.job
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    flock -o -s /dev/shm/sem.job sh -c 'echo ready; exec sleep 100'
+	run -3 timeout 10 "$PIPC" unlock -n job
+	assert_output "pipc: /job is busy: another process holds the flock on /dev/shm/sem.job (pipc's guard of its owner record)"
+	t0=$(now_ms)
+	run -3 timeout 10 "$PIPC" unlock -w 0.4 job
+	t=$(( $(now_ms) - t0 ))
+	[ "$t" -ge 390 ] && [ "$t" -lt 3000 ]
+	assert_output --partial "timed out after 0.4s: /job is busy"
+	[ "$(value job)" = 0 ]
+	# By default unlock waits for the guard: it releases once it is free.
+	"$PIPC" unlock job &
+	u=$!
+	crash "$BG_PID"
+	rc=0
+	wait "$u" || rc=$?
+	[ "$rc" = 0 ]
+	[ "$(value job)" = 1 ]
+}
+
+@test "unlock -h shows -n and -w" {
+	run pipc unlock -h
+	assert_success
+	assert_line --partial -- "-n, --nonblock"
+	assert_line --partial -- "-w, --wait SECS"
+}
+
+@test "unlock as a user: a record-less lock nobody holds, root processes unread" {
+	sleep 1000 &
+	r=$!
+	run setpriv --reuid=65534 --regid=65534 --clear-groups ls "/proc/$r/fd"
+	assert_failure
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -c -v 1 -x sem x
+	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$HELP/ls_hold" -l sem x
+	run -1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$PIPC" unlock x
+	assert_output "pipc: /x has no owner record and PID $BG_PID maps it: it may hold it; not released (--force releases it)"
+	crash "$BG_PID"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$PIPC" unlock x
+	assert_success
+	assert_output ""
+	[ "$(value x)" = 1 ]
 }
