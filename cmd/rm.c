@@ -51,6 +51,13 @@ warn_holders(const struct pipc_list *l, const struct pipc_obj *o)
 	char buf[1024], comm[80], one[100];
 	size_t i;
 
+	if (o->nhold == 0) {
+		warnx("%s: still held, says the kernel, by a process not seen "
+		    "here (another user's or another PID namespace's): it "
+		    "keeps it; new openers get a new object",
+		    obj_label(o->type, o->name));
+		return;
+	}
 	buf[0] = '\0';
 	for (i = 0; i < o->nhold; i++) {
 		pipc_escape_text(comm, sizeof(comm),
@@ -75,7 +82,7 @@ remove_one(struct rm *r, size_t i)
 	int *dfd = &r->dfd[o->type];
 
 	r->done[i] = 1;
-	if (o->nhold > 0)
+	if (o->nhold > 0 || o->kernel == PIPC_HELD_YES)
 		warn_holders(&r->l, o);
 	if (r->dry) {
 		printf("would remove %s\n", label);
@@ -256,7 +263,7 @@ rm_main(int argc, char **argv)
 	if (all)
 		need = types;
 
-	if (pipc_scan(&r.l, &dirs, need) == -1) {
+	if (pipc_scan(&r.l, &dirs, need | PIPC_SCAN_HELD) == -1) {
 		warn("%s", r.l.scan_path);
 		rv = 1;
 	}
@@ -265,8 +272,9 @@ rm_main(int argc, char **argv)
 		rv = 1;
 	}
 	pipc_list_sort(&r.l);
-	/* Holders only make warnings: if /proc fails, there are none. */
+	/* Holders only make warnings: if /proc fails, the kernel's say. */
 	pipc_holders(&r.l);
+	pipc_classify(&r.l);
 	if ((r.done = calloc(r.l.n + 1, 1)) == NULL)
 		err(1, NULL);
 	for (t = 0; t < PIPC_NTYPES; t++)

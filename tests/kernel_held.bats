@@ -83,6 +83,9 @@ mq   /sharedq        0+ in-use     kernel"
 	assert_success
 	assert_line --regexp '^shm /app +4\.0K in-use +kept: held$'
 	[ -e /dev/shm/app ]
+	run "${sibling[@]}" "$PIPC" rm /app
+	assert_success
+	assert_output "pipc: shm:/app: still held, says the kernel, by a process not seen here (another user's or another PID namespace's): it keeps it; new openers get a new object"
 }
 
 # Every case twice: with the kernel's answer, and with /proc's alone.
