@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 
 /* How long a process that opened a name just before the rename may take. */
 #define SETTLE_MS	10
+/* How long to wait for another gc on the same directory. */
+#define GC_WAIT_MS	30000
 
 enum {
 	OPT_CHECK = OPT_COMMON_LAST, OPT_MIN_AGE, OPT_USER, OPT_ALL_USERS,
@@ -137,6 +140,33 @@ judge(const struct pipc_obj *o, const struct opts *op,
 		r->act = A_COLLECT;
 }
 
+/*
+ * One gc at a time on a directory: two at once would each take the
+ * other's leases and quarantines for holders and keep everything. An
+ * flock on the shared memory directory, which anyone may take, so it is
+ * waited for only so long; after that gc goes on, as safely, alone or not.
+ */
+static int
+exclusive(void)
+{
+	struct timespec slice = { 0, 10000000 };
+	int fd, i;
+
+	if ((fd = open(dirs.shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	for (i = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; i++) {
+		if (errno != EWOULDBLOCK || i == GC_WAIT_MS / 10) {
+			if (errno == EWOULDBLOCK)
+				warnx("%s: another gc has held it for %d s: "
+				    "going on beside it", dirs.shm,
+				    GC_WAIT_MS / 1000);
+			break;
+		}
+		nanosleep(&slice, NULL);
+	}
+	return fd;
+}
+
 static uid_t
 user_arg(const char *s)
 {
@@ -199,7 +229,7 @@ gc_main(int argc, char **argv)
 	const char *orig, *act, *sep = "";
 	unsigned types = 0, want = 0;
 	size_t i, n = 0;
-	int ch, rv = 0, min_age = 0, a, width = 0;
+	int ch, rv = 0, min_age = 0, a, width = 0, lockfd = -1;
 
 	memset(&op, 0, sizeof(op));
 	memset(&t, 0, sizeof(t));
@@ -251,6 +281,8 @@ gc_main(int argc, char **argv)
 		op.min_age = 0;
 	types = pattern_types(types, argc, argv);
 
+	if (!op.dry && !op.check)
+		lockfd = exclusive();
 	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD) == -1) {
 		/* Which one: the shm directory, unless it can be read. */
 		warn("%s", l.scan_path);
@@ -314,6 +346,8 @@ gc_main(int argc, char **argv)
 	/* Something to collect wins, but not over a failure to look. */
 	if (op.check && t.removed > 0 && rv == 0)
 		rv = 4;
+	if (lockfd != -1)
+		close(lockfd);
 	free(gcv);
 	free(rows);
 	pipc_list_free(&l);

@@ -346,3 +346,22 @@ mkobj() {
 	[ "$(stat -c %a "$MQ/busy")" = 640 ]
 	[ ! -e "$MQ/gone" ]
 }
+
+@test "three gc runs at once: none fails, and together they collect everything" {
+	for r in 1 2 3 4 5; do
+		for i in $(seq 1 100); do
+			: > "/dev/shm/o$i"
+			head -c 32 /dev/zero > "/dev/shm/sem.s$i"
+		done
+		pids=()
+		for g in 1 2 3; do
+			pipc gc --min-age 0 > "$BATS_TEST_TMPDIR/gc.$g" 2>&1 &
+			pids+=($!)
+		done
+		for p in "${pids[@]}"; do
+			wait "$p" || { cat "$BATS_TEST_TMPDIR"/gc.*; false; }
+		done
+		run pipc ls -n
+		assert_output ""
+	done
+}
