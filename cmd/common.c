@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -94,6 +95,10 @@ pattern_types(unsigned types, int argc, char **argv)
 		m = 0;
 		pipc_name_split(argv[a], &m, &rest);
 		mask |= m ? m : types;
+		/* Such a file is a semaphore's: no shm: pattern can match it. */
+		if (m == PIPC_TYPE_BIT(PIPC_SHM) && strncmp(rest + (*rest == '/'),
+		    "sem.", 4) == 0)
+			check_name(rest, PIPC_SHM);
 	}
 	return argc > 0 ? types & mask : types;
 }

@@ -717,3 +717,15 @@ for c in [0xad, 0x61c, 0x180e, *range(0x200b, 0x2010), 0x2028, 0x2029,
 	assert_success
 	[ "$stderr" = "pipc: $BATS_TEST_TMPDIR/none does not exist: queues not listed (mkdir -p $BATS_TEST_TMPDIR/none && mount -t mqueue none $BATS_TEST_TMPDIR/none, or give --mqueue-dir)" ]
 }
+
+@test "ls, gc: a shm: pattern beginning with sem. is a usage error, as in create and rm" {
+	head -c 32 /dev/zero > /dev/shm/sem.cfg
+	for cmd in ls "gc -n"; do
+		run pipc $cmd 'shm:sem.*'
+		assert_failure 2
+		assert_output --partial 'a shared memory name cannot begin with "sem."'
+	done
+	run pipc ls -n -o TYPE,NAME 'sem.*' 'sem:cfg'
+	assert_failure 1
+	assert_line 'sem /cfg'
+}
