@@ -75,23 +75,6 @@ forward(int sig)
 	errno = e;
 }
 
-static int
-after(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec ||
-	    (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
-}
-
-static void
-add(struct timespec *t, time_t sec, long nsec)
-{
-	t->tv_sec += sec;
-	if ((t->tv_nsec += nsec) >= 1000000000) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000;
-	}
-}
-
 /*
  * Record me as the owner of the unit just taken. When another process
  * holds the guard past -n's moment or -w's deadline, give the unit back:
@@ -213,13 +196,15 @@ acquire(struct pipc_lock *lk, const char *name, struct opts *op,
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (op->w.nonblock || (op->w.timed && after(&now, deadline))) {
+		if (op->w.nonblock || (op->w.timed &&
+		    !lock_ts_before(&now, deadline))) {
 			lock_busy(lk, name, op->w.nonblock ? NULL : op->w.arg);
 			return 3;
 		}
 		slice = now;
-		add(&slice, 0, 100000000);
-		if (op->recover && (!op->w.timed || after(deadline, &slice)))
+		lock_ts_add(&slice, 0, 100000000);
+		if (op->recover && (!op->w.timed ||
+		    !lock_ts_before(deadline, &slice)))
 			r = pipc_lock_take(lk, 1, &slice);
 		else
 			r = pipc_lock_take(lk, 1, op->w.timed ? deadline : NULL);

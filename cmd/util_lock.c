@@ -66,8 +66,9 @@ lock_name(const char *arg)
 	return name;
 }
 
-static void
-add(struct timespec *t, time_t sec, long nsec)
+/* t += sec, nsec; and whether a is earlier than b (lock.c too). */
+void
+lock_ts_add(struct timespec *t, time_t sec, long nsec)
 {
 	t->tv_sec += sec;
 	if ((t->tv_nsec += nsec) >= 1000000000) {
@@ -76,8 +77,8 @@ add(struct timespec *t, time_t sec, long nsec)
 	}
 }
 
-static int
-before(const struct timespec *a, const struct timespec *b)
+int
+lock_ts_before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec ||
 	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
@@ -114,7 +115,7 @@ lock_wait_start(struct lock_wait *w, const struct timespec *now)
 
 	w->end = *now;
 	if (w->timed)
-		add(&w->end, secs.tv_sec, secs.tv_nsec);
+		lock_ts_add(&w->end, secs.tv_sec, secs.tv_nsec);
 }
 
 /*
@@ -128,8 +129,8 @@ lock_bound(struct lock_wait *w)
 	if (!w->nonblock && !w->timed)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &w->bound);
-	add(&w->bound, 0, GRACE_NS);
-	if (w->timed && !w->nonblock && before(&w->bound, &w->end))
+	lock_ts_add(&w->bound, 0, GRACE_NS);
+	if (w->timed && !w->nonblock && lock_ts_before(&w->bound, &w->end))
 		w->bound = w->end;
 	return &w->bound;
 }
@@ -181,7 +182,7 @@ lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode,
 	while ((rv = pipc_lock_open(dfd, name, create, mode, lk)) == -1 &&
 	    (errno == EWOULDBLOCK || errno == EINTR)) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (bound != NULL && !before(&now, bound))
+		if (bound != NULL && !lock_ts_before(&now, bound))
 			break;
 		nanosleep(&pause, NULL);
 		if (pause.tv_nsec < 32000000)

@@ -25,5 +25,7 @@ void		 lock_busy(struct pipc_lock *, const char *, const char *);
 void		 lock_took_over(const char *, struct pipc_owner *);
 pid_t		 lock_parse_pid(const char *);
 void		 lock_bus_status(int);
+void		 lock_ts_add(struct timespec *, time_t, long);
+int		 lock_ts_before(const struct timespec *, const struct timespec *);
 
 #endif

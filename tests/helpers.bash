@@ -35,6 +35,27 @@ public_mqueue() {
 	export PIPC_MQUEUE_DIR=$MQ
 }
 
+# Start CMD in the background and return once it printed WORD (ls_hold
+# prints "ready" once it holds its object, lock_boost "locked"); BG_PID is
+# its PID.
+start_until() {
+	local word=$1 fifo="$BATS_TEST_TMPDIR/ready.$RANDOM" line=
+	shift
+	mkfifo "$fifo"
+	"$@" > "$fifo" 3>&- &
+	BG_PID=$!
+	read -r -t 10 line < "$fifo" || true
+	rm -f "$fifo"
+	[ "$line" = "$word" ] || { echo "not $word: $*" >&2; return 1; }
+}
+
+# A root process nobody may read (its /proc/PID/fd and maps are closed to
+# it), so that /proc alone cannot say an object is free.
+unreadable_root() {
+	sleep 1000 &
+	! nobody ls "/proc/$!/fd" >/dev/null 2>&1
+}
+
 # Run a command as the unprivileged user nobody.
 nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"

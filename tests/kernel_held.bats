@@ -10,24 +10,6 @@ setup() {
 	public_mqueue
 }
 
-# Start CMD in the background; return once it printed WORD.
-start_until() {
-	local word=$1 fifo="$BATS_TEST_TMPDIR/ready.$RANDOM" line=
-	shift
-	mkfifo "$fifo"
-	"$@" > "$fifo" 3>&- &
-	BG_PID=$!
-	read -r -t 10 line < "$fifo" || true
-	rm -f "$fifo"
-	[ "$line" = "$word" ]
-}
-
-# A root process nobody may read (/proc/PID/fd and maps are closed to it).
-unreadable_root() {
-	sleep 1000 &
-	! nobody ls "/proc/$!/fd" >/dev/null 2>&1
-}
-
 inode() {
 	stat -c %i "$1"
 }

@@ -366,7 +366,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "lock: a semaphore another user planted at value 5 is refused, value kept" {
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	nobody \
 	    "$PIPC" create sem /nightly -v 5 -m 666
 	d=$BATS_TEST_TMPDIR
 	"$PIPC" lock -n nightly -- sh -c "echo in > $d/in1" 2> "$d/err1" &
@@ -389,7 +389,7 @@ bats_require_minimum_version 1.5.0
 	run -1 pipc lock wide -- echo inside
 	assert_output "pipc: /wide is not a mutex: its value is 2, so it admits 2 at once; not taken (--any-sem takes it anyway)"
 	[ "$(value wide)" = 2 ]
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	nobody \
 	    "$PIPC" create sem /theirs -m 666
 	run -1 pipc lock -w 1 theirs -- echo inside
 	assert_output "pipc: /theirs is not a mutex: it belongs to user nobody (uid 65534), not to you or root, who may post it at will; not taken (--any-sem takes it anyway)"
@@ -397,7 +397,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "lock --any-sem: takes a planted semaphore anyway, and gives its unit back" {
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	nobody \
 	    "$PIPC" create sem /nightly -v 5 -m 666
 	d=$BATS_TEST_TMPDIR
 	"$PIPC" lock -n --any-sem nightly -- sh -c "echo in > $d/in1" &
@@ -443,17 +443,14 @@ inside"
 
 @test "lock --recover --stale-after as a user: the kernel says whether anyone holds it" {
 	# A root process the user cannot read: /proc alone cannot tell.
-	sleep 1000 &
-	r=$!
-	run setpriv --reuid=65534 --regid=65534 --clear-groups ls "/proc/$r/fd"
-	assert_failure
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	unreadable_root
+	nobody \
 	    "$HELP/ls_hold" -c -v 1 -x sem x
 	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    "$HELP/ls_hold" -l sem x
 	crash "$BG_PID"
 	[ "$(value x)" = 0 ]
-	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	run nobody \
 	    "$PIPC" lock --recover --stale-after 0 -n x -- echo inside
 	assert_success
 	assert_output "pipc: /x: took over a lock with no owner record
@@ -462,7 +459,7 @@ inside"
 	# Held by a live process of the user's: refused.
 	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    "$HELP/ls_hold" -l sem x
-	run -3 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	run -3 nobody \
 	    "$PIPC" lock --recover --stale-after 0 -n x -- echo inside
 	assert_output "pipc: lock /x is held (no owner recorded)"
 	[ "$(value x)" = 0 ]

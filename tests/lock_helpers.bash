@@ -1,19 +1,5 @@
 # Shared by lock.bats, unlock.bats and lock_stress.bats.
 
-# Start CMD in the background and return once it printed WORD (ls_hold
-# prints "ready" once it holds its object, lock_boost "locked"); BG_PID is
-# its PID.
-start_until() {
-	local word=$1 fifo="$BATS_TEST_TMPDIR/ready.$RANDOM" line=
-	shift
-	mkfifo "$fifo"
-	"$@" > "$fifo" 3>&- &
-	BG_PID=$!
-	read -r -t 10 line < "$fifo" || true
-	rm -f "$fifo"
-	[ "$line" = "$word" ] || { echo "not $word: $*" >&2; return 1; }
-}
-
 # Kill a process the way a crash does, and reap it.
 crash() {
 	kill -9 "$1"

@@ -132,19 +132,16 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "unlock as a user: a record-less lock nobody holds, root processes unread" {
-	sleep 1000 &
-	r=$!
-	run setpriv --reuid=65534 --regid=65534 --clear-groups ls "/proc/$r/fd"
-	assert_failure
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	unreadable_root
+	nobody \
 	    "$HELP/ls_hold" -c -v 1 -x sem x
 	start_until ready setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    "$HELP/ls_hold" -l sem x
-	run -1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	run -1 nobody \
 	    "$PIPC" unlock x
 	assert_output "pipc: /x has no owner record and PID $BG_PID maps it: it may hold it; not released (--force releases it)"
 	crash "$BG_PID"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$PIPC" unlock x
+	run nobody "$PIPC" unlock x
 	assert_success
 	assert_output ""
 	[ "$(value x)" = 1 ]
