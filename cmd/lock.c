@@ -251,8 +251,11 @@ run(struct pipc_lock *lk, const char *name, struct opts *op,
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		/* The command is the owner: it may outlive us. */
 		lk->deadline = lock_bound(&op->w);
+		/* A counting semaphore's record names the last of several
+		 * holders: another's record is no takeover. */
 		if (recorded && pipc_owner_of(getpid(), &co) == 0 &&
-		    pipc_lock_transfer(lk, me, &co) == -1) {
+		    pipc_lock_transfer(lk, me, &co) == -1 &&
+		    !(errno == ESTALE && lk->counting)) {
 			if (errno == ESTALE) {
 				warnx("/%s was taken over before %s could "
 				    "start", name, cmd[0]);
