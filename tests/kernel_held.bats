@@ -52,7 +52,7 @@ mq   /sharedq        0+ in-use     kernel"
 @test "a holder in a sibling PID namespace: in-use, held unseen, as root and as owner" {
 	"$PIPC" create shm /app -s 4k -m 666 >/dev/null
 	chown nobody /dev/shm/app
-	unshare --pid --fork --mount-proc "$HELP/ls_hold" -m shm app > "$BATS_TEST_TMPDIR/out" &
+	unshare --pid --fork --kill-child --mount-proc "$HELP/ls_hold" -m shm app > "$BATS_TEST_TMPDIR/out" &
 	until grep -q ready "$BATS_TEST_TMPDIR/out"; do sleep 0.01; done
 	sibling=(unshare --pid --fork --mount-proc)
 	run "${sibling[@]}" "$PIPC" ls -p -o NAME,HOLDERS,STATE,SOURCE,PIDS
