@@ -25,6 +25,7 @@ race_gc=${HELD_RACE_GC:-60}
 old=${HELD_OLD:-482da7e}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. bench/stats.inc
 machine=$(bench/machine)	# now, for the load average at the start
 pipc=$top/pipc
 shm=/dev/shm
@@ -102,44 +103,12 @@ hf() {
 	    --export-json "$tmp/$name.json" "$@" >&2
 }
 
-# get LABEL FILE [FIELD]: seconds (mean, min, or cpu: user + system) of one
-# command of a hyperfine JSON.
-get() {
-	jq -r --arg c "$1" --arg f "${3-mean}" '.results[] |
-	    select(.command == $c) |
-	    if $f == "cpu" then .user + .system else .[$f] end' "$2"
-}
-
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
-}
-
-# ratios A B FILE: A over B by mean, min and CPU time.
-ratios() {
-	echo "$(ratio "$(get "$1" "$3")" "$(get "$2" "$3")")x by mean" \
-	    "($(ratio "$(get "$1" "$3" min)" "$(get "$2" "$3" min)")x by" \
-	    "fastest run, $(ratio "$(get "$1" "$3" cpu)" \
-	    "$(get "$2" "$3" cpu)")x by user + system time)"
-}
-
 # per1k A B FILE COUNT: (A - B) in ms per 1,000 objects, by mean and min.
 per1k() {
-	awk -v a="$(get "$1" "$3")" -v b="$(get "$2" "$3")" \
-	    -v am="$(get "$1" "$3" min)" -v bm="$(get "$2" "$3" min)" \
+	awk -v a="$(mean "$1" "$3")" -v b="$(mean "$2" "$3")" \
+	    -v am="$(mean "$1" "$3" min)" -v bm="$(mean "$2" "$3" min)" \
 	    -v k="$4" 'BEGIN { printf "%.2f ms (%.2f ms by fastest run)",
 	    (a - b) * 1e6 / k, (am - bm) * 1e6 / k }'
-}
-
-# table FILE BASE: Markdown rows, every ratio relative to command BASE.
-table() {
-	echo "| command | mean ± σ (ms) | min (ms) | user / sys (ms) | ratio to \`$2\` |"
-	echo "|---|---|---|---|---|"
-	jq -r --arg b "$2" '
-	    (.results[] | select(.command == $b) | .mean) as $base |
-	    .results[] | "| `\(.command)` | \(.mean * 1000 | round) ± " +
-	    "\(.stddev * 1000 | round) | \(.min * 1000 | round) | " +
-	    "\(.user * 1000 | round) / \(.system * 1000 | round) | " +
-	    "\(.mean / $base * 100 | round / 100) |"' "$1"
 }
 
 # verdict A OP B TEXT: one line per target, met or not (awk compares).
@@ -409,22 +378,22 @@ EOF
 	echo "Judged on the mean; the fastest run and the CPU time are given too"
 	echo "because other jobs share this machine and make the means noisy."
 	echo
-	verdict "$(ratio "$(get "nobody: pipc ls" "$u")" \
-	    "$(get "root: pipc ls" "$u")")" "<=" 1.5 \
+	verdict "$(ratio "$(mean "nobody: pipc ls" "$u")" \
+	    "$(mean "root: pipc ls" "$u")")" "<=" 1.5 \
 	    "nobody's \`pipc ls\` within 1.5x of root's on the same objects:" \
 	    "$(ratios "nobody: pipc ls" "root: pipc ls" "$u")."
-	verdict "$(ratio "$(get "pipc ls" "$rt")" \
-	    "$(get "pipc ls ($old)" "$rt")")" "<=" 1.10 \
+	verdict "$(ratio "$(mean "pipc ls" "$rt")" \
+	    "$(mean "pipc ls ($old)" "$rt")")" "<=" 1.10 \
 	    "root's \`pipc ls\` no more than 10% slower than before the change" \
 	    "($old, same run, same objects):" \
 	    "$(ratios "pipc ls" "pipc ls ($old)" "$rt")."
 	if [ -n "$recorded" ]; then
-		verdict "$(get "pipc ls" "$rt")" "<=" \
+		verdict "$(mean "pipc ls" "$rt")" "<=" \
 		    "$(awk -v r="$recorded" 'BEGIN { print r * 1.1 / 1000 }')" \
 		    "against the recorded $recorded ms (another day, another" \
-		    "load): $(awk -v a="$(get "pipc ls" "$rt")" \
+		    "load): $(awk -v a="$(mean "pipc ls" "$rt")" \
 		    'BEGIN { printf "%.0f", a * 1000 }') ms now," \
-		    "$(ratio "$(get "pipc ls" "$rt")" \
+		    "$(ratio "$(mean "pipc ls" "$rt")" \
 		    "$(awk -v r="$recorded" 'BEGIN { print r / 1000 }')")x."
 	fi
 } > "$out"

@@ -9,6 +9,7 @@ if [ "${PIPC_BENCH_NS-}" != 1 ] || [ $# -ne 1 ]; then
 fi
 out=$1
 bench=$(cd "$(dirname "$0")" && pwd)
+. "$bench/stats.inc"
 pipc=$(cd "$bench/.." && pwd)/pipc
 shm=/dev/shm
 nprocs=50 maps=40 fds=4	# holders; each maps 40 shm + 40 sem, opens 4 more
@@ -39,34 +40,6 @@ hf() {
 	    --export-json "$tmp/$name.json" "$@" >&2
 }
 
-# mean LABEL FILE [FIELD]: mean seconds (or min, or cpu: user + system) of
-# one command of a hyperfine JSON.
-mean() {
-	jq -r --arg c "$1" --arg f "${3-mean}" '.results[] |
-	    select(.command == $c) |
-	    if $f == "cpu" then .user + .system else .[$f] end' "$2"
-}
-
-# ratios A B FILE: A over B by mean, min and CPU time.
-ratios() {
-	echo "$(ratio "$(mean "$1" "$3")" "$(mean "$2" "$3")")x by mean" \
-	    "($(ratio "$(mean "$1" "$3" min)" "$(mean "$2" "$3" min)")x by" \
-	    "fastest run, $(ratio "$(mean "$1" "$3" cpu)" \
-	    "$(mean "$2" "$3" cpu)")x by user + system time)"
-}
-
-# table FILE BASE: Markdown rows, every ratio relative to command BASE.
-table() {
-	echo "| command | mean ± σ (ms) | min (ms) | user / sys (ms) | ratio to \`$2\` |"
-	echo "|---|---|---|---|---|"
-	jq -r --arg b "$2" '
-	    (.results[] | select(.command == $b) | .mean) as $base |
-	    .results[] | "| `\(.command)` | \(.mean * 1000 | round) ± " +
-	    "\(.stddev * 1000 | round) | \(.min * 1000 | round) | " +
-	    "\(.user * 1000 | round) / \(.system * 1000 | round) | " +
-	    "\(.mean / $base * 100 | round / 100) |"' "$1"
-}
-
 # verdict OK TEXT: one line per target, met or not.
 verdict() {
 	ok=$1
@@ -82,10 +55,6 @@ verdict() {
 check() {
 	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
 	    print (op == "<=" ? a <= b : a < b) ? 1 : 0 }'
-}
-
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
 
 lsipc_posix=0
