@@ -65,7 +65,7 @@ passed(const struct timespec *deadline)
 int
 pipc_lock_guard(struct pipc_lock *lk, const struct timespec *deadline)
 {
-	struct timespec pause = { 0, 1000000 };
+	struct timespec pause = { 0, 200000 };
 	int rv;
 
 	if (deadline == NULL) {
@@ -82,9 +82,9 @@ pipc_lock_guard(struct pipc_lock *lk, const struct timespec *deadline)
 			errno = ETIMEDOUT;
 			return -1;
 		}
+		/* No back-off: a unit taken waits here for its record, and
+		 * a holder killed meanwhile would leave none. */
 		nanosleep(&pause, NULL);
-		if (pause.tv_nsec < 32000000)
-			pause.tv_nsec *= 2;
 	}
 }
 
