@@ -148,13 +148,22 @@ install: all
 	install -m 644 completions/_pipc $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_pipc
 	install -m 644 completions/pipc.fish \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc.fish
+	# bash and fish load completions by command name: pipc-NAME too.
+	cmds=$$(./pipc __complete commands) && for c in $$cmds; do \
+		ln -sf pipc $(DESTDIR)$(DATADIR)/bash-completion/completions/pipc-$$c; \
+		ln -sf pipc.fish \
+		    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc-$$c.fish; \
+		done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pipc $(DESTDIR)$(DATADIR)/bash-completion/completions/pipc \
 		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_pipc \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc.fish
-	for f in $(DESTDIR)$(BINDIR)/pipc-*; do \
+	for f in $(DESTDIR)$(BINDIR)/pipc-* \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/pipc-*; do \
 		if [ "$$(readlink "$$f")" = pipc ]; then rm -f "$$f"; fi; done
+	for f in $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc-*.fish; do \
+		if [ "$$(readlink "$$f")" = pipc.fish ]; then rm -f "$$f"; fi; done
 	for m in $(notdir $(MAN)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 
 clean:

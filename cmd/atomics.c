@@ -341,8 +341,7 @@ atomics_main(int argc, char **argv)
 	size_t i;
 	int ch, cpu, check = 0, json = 0, status = 0, n = 0;
 
-	while ((ch = getopt_long(argc, argv, cmd_atomics.shortopts,
-	    cmd_atomics.longopts, NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_atomics, argc, argv)) != -1) {
 		switch (ch) {
 		case OPT_VERIFY:
 			check = 1;
@@ -405,25 +404,18 @@ atomics_main(int argc, char **argv)
 	return status;
 }
 
-static const struct option longopts[] = {
-	{ "verify",	no_argument,		NULL, OPT_VERIFY },
-	{ "json",	no_argument,		NULL, 'J' },
-	{ "iterations",	required_argument,	NULL, 'n' },
-	{ "help",	no_argument,		NULL, 'h' },
-	{ NULL,		0,			NULL, 0 }
+static const struct opt opts[] = {
+	{ OPT_VERIFY, "verify", NULL,
+	    "race two processes per width, count lost updates", 0 },
+	{ 'J', "json", NULL, "JSON output", 0 },
+	{ 'n', "iterations", "ITERS",
+	    "CAS increments per process and width (1000000)", 0 },
+	HELP_OPT,
+	END_OPTS
 };
 
 const struct cmd cmd_atomics = {
-	"atomics",
-	atomics_main,
-	"[--verify] [-J] [-n ITERS] [-h]",
-	"      --verify          race two processes per width, count lost "
-	    "updates\n"
-	"  -J, --json            JSON output\n"
-	"  -n, --iterations ITERS\n"
-	"                        CAS increments per process and width "
-	    "(1000000)\n"
-	"  -h, --help            show this help\n",
-	"Jn:h",
-	longopts,
+	"atomics", atomics_main, opts,
+	"",
+	OPND_NONE, 0
 };

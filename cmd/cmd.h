@@ -6,28 +6,68 @@
 
 #include "pipc.h"
 
+/*
+ * One row per option of a command: getopt_long's strings, the -h text, the
+ * synopsis and `pipc __complete` are all made from these (opt.c), so they
+ * cannot disagree. A table ends with a row whose val is 0.
+ */
+struct opt {
+	int		 val;	/* getopt's answer: the letter, or an OPT_* */
+	const char	*name;	/* the long name, or NULL */
+	const char	*arg;	/* its argument as -h and usage name it */
+	const char	*help;	/* -h's text; a '\n' starts a new line */
+	unsigned	 flags;
+};
+/* Flags of a row. */
+#define O_NOSYN		0x001	/* not in the synopsis's options */
+#define O_MANY		0x002	/* repeatable: "..." after it */
+#define O_ALIAS		0x004	/* another long name of val's option */
+#define O_GROUP(n)	((n) << 4)	/* one of a group that exclude each
+					 * other: "[-n | -w SECS]" */
+#define O_GROUPOF(f)	(((f) >> 4) & 0xf)
+/* What its argument is, for completion: any value unless said. */
+#define ARG_KIND		0x100	/* a kind of object, as -t takes */
+#define ARG_COLUMN	0x200	/* a list of ls's columns */
+#define ARG_DIR		0x300
+#define ARG_FILE		0x400
+#define ARG_USER		0x500
+#define ARG_MASK		0xf00
+
+/* What a command's first operand names, for completion. */
+enum operand { OPND_NONE, OPND_OBJECT, OPND_KIND };
+
 struct cmd {
 	const char		*name;
 	int			(*fn)(int, char **);
-	const char		*synopsis;	/* after "pipc NAME " */
-	const char		*help;		/* one line per option */
-	const char		*shortopts;
-	const struct option	*longopts;
+	const struct opt	*opts;
+	const char		*operands;	/* the synopsis after options */
+	enum operand		 operand;	/* an object of any kind, or of
+						 * the kind the command serves */
+	int			 inorder;	/* options end at the first
+						 * operand (getopt's '+') */
 };
 
 extern const struct cmd cmd_atomics, cmd_create, cmd_gc, cmd_lock, cmd_ls,
     cmd_map, cmd_recv, cmd_rm, cmd_send, cmd_unlock;
 
-/* Long options every subcommand that touches objects accepts. */
+/* Options every subcommand that touches objects accepts, and -h. */
 enum { OPT_SHM_DIR = 0x100, OPT_MQUEUE_DIR, OPT_COMMON_LAST };
-#define COMMON_LONGOPTS \
-	{ "shm-dir",	required_argument, NULL, OPT_SHM_DIR }, \
-	{ "mqueue-dir",	required_argument, NULL, OPT_MQUEUE_DIR }, \
-	{ "help",	no_argument,	   NULL, 'h' }
-#define COMMON_HELP \
-	"      --shm-dir DIR     shared memory and semaphores (/dev/shm)\n" \
-	"      --mqueue-dir DIR  message queues (/dev/mqueue)\n" \
-	"  -h, --help            show this help\n"
+#define HELP_OPT \
+	{ 'h', "help", NULL, "show this help", O_NOSYN }
+#define COMMON_OPTS \
+	{ OPT_SHM_DIR, "shm-dir", "DIR", \
+	    "shared memory and semaphores (/dev/shm)", O_NOSYN | ARG_DIR }, \
+	{ OPT_MQUEUE_DIR, "mqueue-dir", "DIR", "message queues (/dev/mqueue)", \
+	    O_NOSYN | ARG_DIR }, \
+	HELP_OPT
+#define END_OPTS	{ 0, NULL, NULL, NULL, 0 }
+
+/* opt.c */
+int	 getopt_cmd(const struct cmd *, int, char **);
+const char *synopsis(const struct cmd *);
+void	 print_options(const struct opt *);
+void	 complete_options(const struct opt *);
+const struct opt *find_option(const struct opt *, const char *);
 
 extern struct pipc_dirs dirs;
 

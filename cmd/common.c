@@ -14,7 +14,7 @@ struct pipc_dirs dirs;
 void
 usage(const struct cmd *c)
 {
-	fprintf(stderr, "usage: pipc %s %s\n", c->name, c->synopsis);
+	fprintf(stderr, "usage: pipc %s %s\n", c->name, synopsis(c));
 	fprintf(stderr, "Try 'pipc %s -h' for more information.\n", c->name);
 	exit(2);
 }
@@ -22,7 +22,8 @@ usage(const struct cmd *c)
 void
 help(const struct cmd *c)
 {
-	printf("usage: pipc %s %s\n\n%s", c->name, c->synopsis, c->help);
+	printf("usage: pipc %s %s\n\n", c->name, synopsis(c));
+	print_options(c->opts);
 	exit(finish_stdout(0));
 }
 

@@ -13,33 +13,26 @@
 
 enum { OPT_MAXMSG = OPT_COMMON_LAST, OPT_MSGSIZE, OPT_REUSE };
 
-static const struct option longopts[] = {
-	{ "json",	no_argument,	   NULL, 'J' },
-	{ "mode",	required_argument, NULL, 'm' },
-	{ "size",	required_argument, NULL, 's' },
-	{ "value",	required_argument, NULL, 'v' },
-	{ "maxmsg",	required_argument, NULL, OPT_MAXMSG },
-	{ "msgsize",	required_argument, NULL, OPT_MSGSIZE },
-	{ "reuse",	no_argument,	   NULL, OPT_REUSE },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 's', "size", "SIZE", "shm: size in bytes; K, M, G... suffixes",
+	    O_NOSYN },
+	{ 'v', "value", "VALUE", "sem: initial value (1)", O_NOSYN },
+	{ OPT_MAXMSG, "maxmsg", "N", "mq: capacity in messages", O_NOSYN },
+	{ OPT_MSGSIZE, "msgsize", "N", "mq: largest message in bytes", O_NOSYN },
+	{ 'm', "mode", "MODE", "octal permissions, exactly (600)", 0 },
+	{ OPT_REUSE, "reuse", NULL, "open it if it exists with what was asked", 0 },
+	{ 'J', "json", NULL, "print the object as JSON, like pipc ls -J", 0 },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int create_main(int, char **);
 
 const struct cmd cmd_create = {
-	"create", create_main,
-	"[-J] [-m MODE] [--reuse] shm NAME -s SIZE | sem NAME [-v VALUE] | "
+	"create", create_main, opts,
+	"shm NAME -s SIZE | sem NAME [-v VALUE] | "
 	"mq NAME [--maxmsg N] [--msgsize N]",
-	"  -s, --size SIZE       shm: size in bytes; K, M, G... suffixes\n"
-	"  -v, --value VALUE     sem: initial value (1)\n"
-	"      --maxmsg N        mq: capacity in messages\n"
-	"      --msgsize N       mq: largest message in bytes\n"
-	"  -m, --mode MODE       octal permissions, exactly (600)\n"
-	"      --reuse           open it if it exists with what was asked\n"
-	"  -J, --json            print the object as JSON, like pipc ls -J\n"
-	COMMON_HELP,
-	"Jm:s:v:h", longopts
+	OPND_KIND, 0
 };
 
 struct req {
@@ -260,8 +253,7 @@ create_main(int argc, char **argv)
 	/* A free mutex: at 0 with no holder it would read as a stale lock. */
 	r.value = 1;
 	r.mode = 0600;
-	while ((ch = getopt_long(argc, argv, cmd_create.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_create, argc, argv)) != -1) {
 		switch (ch) {
 		case 'J': json = 1; break;
 		case 'm':

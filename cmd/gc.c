@@ -23,42 +23,35 @@ enum {
 	OPT_SINCE, OPT_FORCE
 };
 
-static const struct option longopts[] = {
-	{ "all-users",	no_argument,	   NULL, OPT_ALL_USERS },
-	{ "bytes",	no_argument,	   NULL, 'b' },
-	{ "check",	no_argument,	   NULL, OPT_CHECK },
-	{ "dry-run",	no_argument,	   NULL, 'n' },
-	{ "force",	no_argument,	   NULL, OPT_FORCE },
-	{ "json",	no_argument,	   NULL, 'J' },
-	{ "min-age",	required_argument, NULL, OPT_MIN_AGE },
-	{ "since",	required_argument, NULL, OPT_SINCE },
-	{ "type",	required_argument, NULL, 't' },
-	{ "user",	required_argument, NULL, OPT_USER },
-	{ "verbose",	no_argument,	   NULL, 'v' },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 'n', "dry-run", NULL, "say what would be removed, remove nothing", 0 },
+	{ OPT_CHECK, "check", NULL, "remove nothing; exit 4 if anything is to go",
+	    0 },
+	{ 't', "type", "TYPE", "only shm, sem or mq objects (repeatable)",
+	    O_MANY | ARG_KIND },
+	{ OPT_MIN_AGE, "min-age", "DUR", "only objects unchanged this long: 30s, "
+	    "10m, 2h,\n1d (default 10m; 0 with --since)", 0 },
+	{ OPT_USER, "user", "USER", "collect USER's objects instead of yours",
+	    O_GROUP(1) | ARG_USER },
+	{ OPT_ALL_USERS, "all-users", NULL, "collect every user's objects",
+	    O_GROUP(1) },
+	{ OPT_SINCE, "since", "FILE", "only objects not in FILE, from 'pipc ls -J'",
+	    ARG_FILE },
+	{ OPT_FORCE, "force", NULL, "also objects whose holders cannot all be seen",
+	    0 },
+	{ 'v', "verbose", NULL, "also list what is kept, and why", 0 },
+	{ 'J', "json", NULL, "JSON", 0 },
+	{ 'b', "bytes", NULL, "sizes in bytes", 0 },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int gc_main(int, char **);
 
 const struct cmd cmd_gc = {
-	"gc", gc_main,
-	"[-bJnv] [--check] [-t TYPE]... [--min-age DUR] "
-	"[--user USER | --all-users] [--since SNAPSHOT] [--force] [PATTERN...]",
-	"  -n, --dry-run         say what would be removed, remove nothing\n"
-	"      --check           remove nothing; exit 4 if anything is to go\n"
-	"  -t, --type TYPE       only shm, sem or mq objects (repeatable)\n"
-	"      --min-age DUR     only objects unchanged this long: 30s, 10m, 2h,\n"
-	"                        1d (default 10m; 0 with --since)\n"
-	"      --user USER       collect USER's objects instead of yours\n"
-	"      --all-users       collect every user's objects\n"
-	"      --since FILE      only objects not in FILE, from 'pipc ls -J'\n"
-	"      --force           also objects whose holders cannot all be seen\n"
-	"  -v, --verbose         also list what is kept, and why\n"
-	"  -J, --json            JSON\n"
-	"  -b, --bytes           sizes in bytes\n"
-	COMMON_HELP,
-	"bJnt:vh", longopts
+	"gc", gc_main, opts,
+	"[PATTERN...]",
+	OPND_OBJECT, 0
 };
 
 static void
@@ -235,8 +228,7 @@ gc_main(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	op.uid = geteuid();
 	op.min_age = 600;
-	while ((ch = getopt_long(argc, argv, cmd_gc.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_gc, argc, argv)) != -1) {
 		switch (ch) {
 		case 'b': op.bytes = 1; break;
 		case 'J': op.json = 1; break;

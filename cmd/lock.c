@@ -19,40 +19,34 @@ enum {
 	OPT_ANY_SEM
 };
 
-static const struct option longopts[] = {
-	{ "nonblock",	 no_argument,	    NULL, 'n' },
-	{ "wait",	 required_argument, NULL, 'w' },
-	{ "timeout",	 required_argument, NULL, 'w' },
-	{ "mode",	 required_argument, NULL, 'm' },
-	{ "recover",	 no_argument,	    NULL, OPT_RECOVER },
-	{ "force",	 no_argument,	    NULL, OPT_FORCE },
-	{ "stale-after", required_argument, NULL, OPT_STALE_AFTER },
-	{ "owner",	 required_argument, NULL, OPT_OWNER },
-	{ "any-sem",	 no_argument,	    NULL, OPT_ANY_SEM },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 'n', "nonblock", NULL, "fail at once (exit 3) if the lock is held (or\n"
+	    "its guard flock, or a lease on its file)", 0 },
+	{ 'w', "wait", "SECS", "wait at most SECS (fractions allowed), then exit 3",
+	    0 },
+	{ 'w', "timeout", "SECS", "the same as --wait", O_ALIAS },
+	{ 'm', "mode", "MODE", "permissions if it is created (0600)", 0 },
+	{ OPT_RECOVER, "recover", NULL,
+	    "take over a lock whose recorded owner is dead", 0 },
+	{ OPT_FORCE, "force", NULL, "--recover even a lock with no owner record",
+	    0 },
+	{ OPT_STALE_AFTER, "stale-after", "DURATION", "with --recover: also one "
+	    "with no record that\nnobody maps and unchanged for DURATION (30s, "
+	    "10m)", 0 },
+	{ OPT_OWNER, "owner", "PID",
+	    "without CMD: record PID, not the parent, as owner", 0 },
+	{ OPT_ANY_SEM, "any-sem", NULL, "take even a semaphore that is no mutex: "
+	    "its value\nabove 1, or another user's (not yours, not root's)", 0 },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int lock_main(int, char **);
 
 const struct cmd cmd_lock = {
-	"lock", lock_main,
-	"[-n] [-w SECS] [-m MODE] [--recover] [--force] [--stale-after DURATION] "
-	"[--owner PID] [--any-sem] NAME [[--] CMD [ARG...]]",
-	"  -n, --nonblock        fail at once (exit 3) if the lock is held (or\n"
-	"                        its guard flock, or a lease on its file)\n"
-	"  -w, --wait SECS       wait at most SECS (fractions allowed), then exit 3\n"
-	"  -m, --mode MODE       permissions if it is created (0600)\n"
-	"      --recover         take over a lock whose recorded owner is dead\n"
-	"      --force           --recover even a lock with no owner record\n"
-	"      --stale-after DURATION\n"
-	"                        with --recover: also one with no record that\n"
-	"                        nobody maps and unchanged for DURATION (30s, 10m)\n"
-	"      --owner PID       without CMD: record PID, not the parent, as owner\n"
-	"      --any-sem         take even a semaphore that is no mutex: its value\n"
-	"                        above 1, or another user's (not yours, not root's)\n"
-	COMMON_HELP,
-	"+nw:m:h", longopts
+	"lock", lock_main, opts,
+	"NAME [[--] CMD [ARG...]]",
+	OPND_OBJECT, 1
 };
 
 struct opts {
@@ -319,8 +313,7 @@ lock_main(int argc, char **argv)
 	memset(&op, 0, sizeof(op));
 	op.mode = 0600;
 	op.stale_after = -1;
-	while ((ch = getopt_long(argc, argv, cmd_lock.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_lock, argc, argv)) != -1) {
 		switch (ch) {
 		case 'n':
 			op.w.nonblock = 1;

@@ -62,41 +62,30 @@ static const enum col defaults[] = {
 
 enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE };
 
-static const struct option longopts[] = {
-	{ "bytes",	  no_argument,	     NULL, 'b' },
-	{ "list-columns", no_argument,	     NULL, 'H' },
-	{ "json",	  no_argument,	     NULL, 'J' },
-	{ "noheadings",	  no_argument,	     NULL, 'n' },
-	{ "output",	  required_argument, NULL, 'o' },
-	{ "pids",	  no_argument,	     NULL, 'p' },
-	{ "raw",	  no_argument,	     NULL, 'r' },
-	{ "type",	  required_argument, NULL, 't' },
-	{ "null",	  no_argument,	     NULL, '0' },
-	{ "orphans",	  no_argument,	     NULL, OPT_ORPHANS },
-	{ "stale",	  no_argument,	     NULL, OPT_STALE },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 't', "type", "TYPE", "only shm, sem or mq objects (repeatable)",
+	    O_MANY | ARG_KIND },
+	{ 'p', "pids", NULL, "add the PIDS column: who holds each object", 0 },
+	{ OPT_ORPHANS, "orphans", NULL, "only objects nobody holds", 0 },
+	{ OPT_STALE, "stale", NULL, "only stale locks", 0 },
+	{ 'o', "output", "[+]LIST", "these columns; +LIST adds to the default",
+	    ARG_COLUMN },
+	{ 'H', "list-columns", NULL, "list the columns and exit", O_NOSYN },
+	{ 'b', "bytes", NULL, "sizes in bytes", 0 },
+	{ 'J', "json", NULL, "JSON, every field", 0 },
+	{ 'n', "noheadings", NULL, "no heading line", 0 },
+	{ 'r', "raw", NULL, "no alignment, spaces escaped", 0 },
+	{ '0', "null", NULL, "only names, each ended by NUL", 0 },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int ls_main(int, char **);
 
 const struct cmd cmd_ls = {
-	"ls", ls_main,
-	"[-bJnpr0] [-t TYPE]... [-o [+]LIST] [--orphans] [--stale] "
+	"ls", ls_main, opts,
 	"[PATTERN...]",
-	"  -t, --type TYPE       only shm, sem or mq objects (repeatable)\n"
-	"  -p, --pids            add the PIDS column: who holds each object\n"
-	"      --orphans         only objects nobody holds\n"
-	"      --stale           only stale locks\n"
-	"  -o, --output LIST     these columns; +LIST adds to the default\n"
-	"  -H, --list-columns    list the columns and exit\n"
-	"  -b, --bytes           sizes in bytes\n"
-	"  -J, --json            JSON, every field\n"
-	"  -n, --noheadings      no heading line\n"
-	"  -r, --raw             no alignment, spaces escaped\n"
-	"  -0, --null            only names, each ended by NUL\n"
-	COMMON_HELP,
-	"bHJno:prt:0h", longopts
+	OPND_OBJECT, 0
 };
 
 struct opts {
@@ -599,8 +588,7 @@ ls_main(int argc, char **argv)
 	memset(&op, 0, sizeof(op));
 	memcpy(op.cols, defaults, sizeof(defaults));
 	op.ncols = sizeof(defaults) / sizeof(defaults[0]);
-	while ((ch = getopt_long(argc, argv, cmd_ls.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_ls, argc, argv)) != -1) {
 		switch (ch) {
 		case 'b': op.bytes = 1; break;
 		case 'H': list_columns(); return 0;

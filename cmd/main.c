@@ -22,6 +22,13 @@ static const struct cmd *const cmds[] = {
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 
+/* What pipc itself takes before a command. */
+static const struct opt top_opts[] = {
+	{ 'V', "version", NULL, "print the version", 0 },
+	HELP_OPT,
+	END_OPTS
+};
+
 static void	list_usage(FILE *);
 static int	complete(int, char **);
 
@@ -88,7 +95,7 @@ list_usage(FILE *fp)
 	fprintf(fp, "usage: pipc [--version] [help [COMMAND]] COMMAND [ARGS]\n");
 	for (i = 0; i < NCMDS; i++)
 		fprintf(fp, "       pipc %s %s\n", cmds[i]->name,
-		    cmds[i]->synopsis);
+		    synopsis(cmds[i]));
 }
 
 static int
@@ -107,6 +114,7 @@ run(const struct cmd *c, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	const struct opt *o = NULL;
 	const char *base, *p;
 	const struct cmd *c;
 
@@ -121,12 +129,13 @@ main(int argc, char **argv)
 		list_usage(stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+	if (argv[1][0] == '-')
+		o = find_option(top_opts, argv[1]);
+	if (o != NULL && o->val == 'V') {
 		printf("pipc %s\n", PIPC_VERSION);
 		return finish_stdout(0);
 	}
-	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
+	if (strcmp(argv[1], "help") == 0 || (o != NULL && o->val == 'h')) {
 		if (argc > 2) {
 			if ((c = find(argv[2])) == NULL)
 				unknown(argv[2]);
@@ -150,37 +159,85 @@ main(int argc, char **argv)
 	return run(c, argc - 1, argv + 1);
 }
 
+/* The kind of object a command's first operand names; -1: any kind. */
+static int
+operand_kind(const struct cmd *c)
+{
+	return c == &cmd_map ? PIPC_SHM : c == &cmd_lock || c == &cmd_unlock ?
+	    PIPC_SEM : c == &cmd_send || c == &cmd_recv ? PIPC_MQ : -1;
+}
+
+/* __complete objects [KIND] [OPTION...]: the options are --shm-dir and
+ * the like, as the command line being completed gives them. */
+static int
+complete_objects(int argc, char **argv)
+{
+	static const struct opt rows[] = { COMMON_OPTS, END_OPTS };
+	static const struct cmd c = { "__complete objects", NULL, rows, "",
+	    OPND_NONE, 0 };
+	const char *kind = NULL;
+	int ch;
+
+	if (argc > 0 && argv[0][0] != '-') {
+		kind = argv[0];
+		argc--;
+		argv++;
+	}
+	opterr = 0;
+	optind = 0;
+	/* getopt starts at argv[1]. */
+	while ((ch = getopt_cmd(&c, argc + 1, argv - 1)) != -1)
+		if (ch == OPT_SHM_DIR || ch == OPT_MQUEUE_DIR)
+			common_option(&c, ch, optarg);
+	return ls_complete_objects(kind);
+}
+
 /*
- * The shell completions ask the binary, so they cannot drift from it:
- *   __complete commands | options CMD | columns | objects [TYPE]
+ * The shell completions ask the binary for every list, so they cannot
+ * drift from it and name no command, option or kind themselves:
+ *   commands | links | kinds | columns | options [CMD] | operand CMD |
+ *   objects [KIND] [OPTION...]
  */
 static int
 complete(int argc, char **argv)
 {
-	const struct option *o;
-	const struct cmd *c;
-	const char *s;
+	const struct cmd *c = NULL;
+	const char *what = argc > 0 ? argv[0] : "";
 	size_t i;
+	int k;
 
-	if (argc >= 1 && strcmp(argv[0], "commands") == 0) {
+	if (argc > 1 && strcmp(what, "objects") != 0 &&
+	    (c = find(argv[1])) == NULL && strcmp(argv[1], "help") != 0)
+		return 1;
+	if (strcmp(what, "commands") == 0 || strcmp(what, "links") == 0) {
 		for (i = 0; i < NCMDS; i++)
-			printf("%s\n", cmds[i]->name);
-		return 0;
-	}
-	if (argc >= 2 && strcmp(argv[0], "options") == 0) {
-		if ((c = find(argv[1])) == NULL)
-			return 1;
-		for (o = c->longopts; o != NULL && o->name != NULL; o++)
-			printf("--%s\n", o->name);
-		for (s = c->shortopts; *s != '\0'; s++)
-			if (*s != ':' && *s != '+')
-				printf("-%c\n", *s);
-		return 0;
-	}
-	if (argc >= 1 && strcmp(argv[0], "columns") == 0)
+			printf("%s%s\n", what[0] == 'l' ? "pipc-" : "",
+			    cmds[i]->name);
+	} else if (strcmp(what, "kinds") == 0) {
+		for (k = 0; k < PIPC_NTYPES; k++)
+			printf("%s\n", pipc_type_name((enum pipc_type)k));
+	} else if (strcmp(what, "columns") == 0)
 		return ls_complete_columns();
-	if (argc >= 1 && strcmp(argv[0], "objects") == 0)
-		return ls_complete_objects(argc > 1 ? argv[1] : NULL);
-	warnx("__complete: commands | options CMD | columns | objects [TYPE]");
-	return 2;
+	else if (strcmp(what, "options") == 0)
+		complete_options(c != NULL ? c->opts : top_opts);
+	else if (strcmp(what, "operand") == 0 && argc > 1) {
+		/* object [KIND], kind, command or none */
+		if (c == NULL)
+			printf("command\n");
+		else if (c->operand == OPND_KIND)
+			printf("kind\n");
+		else if (c->operand == OPND_OBJECT && operand_kind(c) >= 0)
+			printf("object %s\n",
+			    pipc_type_name((enum pipc_type)operand_kind(c)));
+		else
+			printf("%s\n", c->operand == OPND_OBJECT ? "object" :
+			    "none");
+	} else if (strcmp(what, "objects") == 0)
+		return complete_objects(argc - 1, argv + 1);
+	else {
+		warnx("__complete: commands | links | kinds | columns | "
+		    "options [CMD] | operand CMD | objects [KIND] [OPTION...]");
+		return 2;
+	}
+	return 0;
 }

@@ -18,35 +18,30 @@ enum {
 	OPT_GROW, OPT_HOLD
 };
 
-static const struct option longopts[] = {
-	{ "hex",	no_argument,	   NULL, 'x' },
-	{ "offset",	required_argument, NULL, OPT_OFFSET },
-	{ "length",	required_argument, NULL, OPT_LENGTH },
-	{ "write",	no_argument,	   NULL, OPT_WRITE },
-	{ "zero",	no_argument,	   NULL, OPT_ZERO },
-	{ "grow",	no_argument,	   NULL, OPT_GROW },
-	{ "hold",	no_argument,	   NULL, OPT_HOLD },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 'x', "hex", NULL, "hexdump (the format of hexdump -C)", O_NOSYN },
+	{ OPT_OFFSET, "offset", "N", "start N bytes in (K, M, G... suffixes)",
+	    O_NOSYN },
+	{ OPT_LENGTH, "length", "N", "at most N bytes (default: to the end)",
+	    O_NOSYN },
+	{ OPT_WRITE, "write", NULL, "copy standard input into it at the offset",
+	    O_NOSYN },
+	{ OPT_GROW, "grow", NULL, "let --write extend it past its end", O_NOSYN },
+	{ OPT_ZERO, "zero", NULL, "clear the range to zero bytes", O_NOSYN },
+	{ OPT_HOLD, "hold", NULL, "keep it mapped while CMD runs, or until a signal",
+	    O_NOSYN },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int map_main(int, char **);
 
 const struct cmd cmd_map = {
-	"map", map_main,
+	"map", map_main, opts,
 	"NAME [-x] [--offset N] [--length N] | NAME --write [--offset N] "
 	"[--grow] | NAME --zero [--offset N] [--length N] | "
 	"NAME --hold [-- CMD [ARG...]]",
-	"  -x, --hex             hexdump (the format of hexdump -C)\n"
-	"      --offset N        start N bytes in (K, M, G... suffixes)\n"
-	"      --length N        at most N bytes (default: to the end)\n"
-	"      --write           copy standard input into it at the offset\n"
-	"      --grow            let --write extend it past its end\n"
-	"      --zero            clear the range to zero bytes\n"
-	"      --hold            keep it mapped while CMD runs, or until a "
-	"signal\n"
-	COMMON_HELP,
-	"xh", longopts
+	OPND_OBJECT, 0
 };
 
 #define CHUNK	65536
@@ -295,8 +290,7 @@ map_main(int argc, char **argv)
 	int ch, hex = 0, mode = 0, grow = 0, hasoff = 0, haslen = 0, rv = 0;
 
 	memset(&m, 0, sizeof(m));
-	while ((ch = getopt_long(argc, argv, cmd_map.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_map, argc, argv)) != -1) {
 		switch (ch) {
 		case 'x': hex = 1; break;
 		case OPT_OFFSET:

@@ -11,31 +11,26 @@
 
 #include "cmd.h"
 
-static const struct option longopts[] = {
-	{ "count",	required_argument, NULL, 'c' },
-	{ "json",	no_argument,	   NULL, 'J' },
-	{ "nonblock",	no_argument,	   NULL, 'n' },
-	{ "wait",	required_argument, NULL, 'w' },
-	{ "timeout",	required_argument, NULL, 'w' },
-	{ "null",	no_argument,	   NULL, '0' },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 'c', "count", "N", "take N messages (1)", 0 },
+	{ '0', "null", NULL, "end each message with NUL, not newline",
+	    O_GROUP(1) },
+	{ 'J', "json", NULL, "one JSON object per message, with its priority",
+	    O_GROUP(1) },
+	{ 'n', "nonblock", NULL, "an empty queue is exit 3 at once", O_GROUP(2) },
+	{ 'w', "wait", "SECS", "wait at most SECS in all (0.5 works), else exit 3",
+	    O_GROUP(2) },
+	{ 'w', "timeout", "SECS", "the same as --wait", O_ALIAS },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int recv_main(int, char **);
 
 const struct cmd cmd_recv = {
-	"recv", recv_main,
-	"[-0 | -J] [-n | -w SECS] [-c N] NAME",
-	"  -c, --count N         take N messages (1)\n"
-	"  -0, --null            end each message with NUL, not newline\n"
-	"  -J, --json            one JSON object per message, with its "
-	"priority\n"
-	"  -n, --nonblock        an empty queue is exit 3 at once\n"
-	"  -w, --wait SECS       wait at most SECS in all (0.5 works), else "
-	"exit 3\n"
-	COMMON_HELP,
-	"c:Jnw:0h", longopts
+	"recv", recv_main, opts,
+	"NAME",
+	OPND_OBJECT, 0
 };
 
 static void
@@ -64,8 +59,7 @@ recv_main(int argc, char **argv)
 	char *buf;
 	int ch, json = 0, null = 0, nonblock = 0, timed = 0, q, rv = 0;
 
-	while ((ch = getopt_long(argc, argv, cmd_recv.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_recv, argc, argv)) != -1) {
 		switch (ch) {
 		case 'c': count = count_arg("-c", optarg, 1, LLONG_MAX); break;
 		case 'J': json = 1; break;

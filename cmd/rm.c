@@ -11,29 +11,25 @@
 
 enum { OPT_ALL = OPT_COMMON_LAST };
 
-static const struct option longopts[] = {
-	{ "dry-run",	no_argument,	   NULL, 'n' },
-	{ "force",	no_argument,	   NULL, 'f' },
-	{ "type",	required_argument, NULL, 't' },
-	{ "verbose",	no_argument,	   NULL, 'v' },
-	{ "all",	no_argument,	   NULL, OPT_ALL },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 't', "type", "TYPE", "only shm, sem or mq (repeatable)",
+	    O_MANY | ARG_KIND },
+	{ 'f', "force", NULL, "a name or pattern that matches nothing is no error",
+	    0 },
+	{ 'n', "dry-run", NULL, "show what would be removed; remove nothing", 0 },
+	{ 'v', "verbose", NULL, "say what was removed", 0 },
+	{ OPT_ALL, "all", NULL, "remove every object of the kinds -t gives",
+	    O_NOSYN },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int rm_main(int, char **);
 
 const struct cmd cmd_rm = {
-	"rm", rm_main,
-	"[-fnv] [-t TYPE]... NAME|PATTERN... | [-nv] --all -t TYPE...",
-	"  -t, --type TYPE       only shm, sem or mq (repeatable)\n"
-	"  -f, --force           a name or pattern that matches nothing is "
-	"no error\n"
-	"  -n, --dry-run         show what would be removed; remove nothing\n"
-	"  -v, --verbose         say what was removed\n"
-	"      --all             remove every object of the kinds -t gives\n"
-	COMMON_HELP,
-	"fnt:vh", longopts
+	"rm", rm_main, opts,
+	"NAME|PATTERN... | [-nv] --all -t TYPE...",
+	OPND_OBJECT, 0
 };
 
 struct rm {
@@ -233,8 +229,7 @@ rm_main(int argc, char **argv)
 	int ch, all = 0, rv = 0, a;
 
 	memset(&r, 0, sizeof(r));
-	while ((ch = getopt_long(argc, argv, cmd_rm.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_rm, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f': r.force = 1; break;
 		case 'n': r.dry = 1; break;

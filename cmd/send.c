@@ -11,27 +11,23 @@
 
 #include "cmd.h"
 
-static const struct option longopts[] = {
-	{ "nonblock",	no_argument,	   NULL, 'n' },
-	{ "priority",	required_argument, NULL, 'p' },
-	{ "wait",	required_argument, NULL, 'w' },
-	{ "timeout",	required_argument, NULL, 'w' },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 'p', "priority", "PRIO",
+	    "0 (default) to 32767; higher is received first", 0 },
+	{ 'n', "nonblock", NULL, "a full queue is exit 3 at once", O_GROUP(1) },
+	{ 'w', "wait", "SECS",
+	    "wait at most SECS (0.5 works) for room, else exit 3", O_GROUP(1) },
+	{ 'w', "timeout", "SECS", "the same as --wait", O_ALIAS },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int send_main(int, char **);
 
 const struct cmd cmd_send = {
-	"send", send_main,
-	"[-n | -w SECS] [-p PRIO] NAME [MESSAGE | -]",
-	"  -p, --priority PRIO   0 (default) to 32767; higher is received "
-	"first\n"
-	"  -n, --nonblock        a full queue is exit 3 at once\n"
-	"  -w, --wait SECS       wait at most SECS (0.5 works) for room, "
-	"else exit 3\n"
-	COMMON_HELP,
-	"np:w:h", longopts
+	"send", send_main, opts,
+	"NAME [MESSAGE | -]",
+	OPND_OBJECT, 0
 };
 
 /* Standard input up to one byte more than fits, to tell it is too long. */
@@ -67,8 +63,7 @@ send_main(int argc, char **argv)
 	unsigned prio = 0;
 	int ch, nonblock = 0, timed = 0, q, r, over, e;
 
-	while ((ch = getopt_long(argc, argv, cmd_send.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_send, argc, argv)) != -1) {
 		switch (ch) {
 		case 'n': nonblock = 1; break;
 		case 'p':

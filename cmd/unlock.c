@@ -10,26 +10,23 @@
 #include "cmd.h"
 #include "util_lock.h"
 
-static const struct option longopts[] = {
-	{ "force",	no_argument,	NULL, 'f' },
-	{ "nonblock",	no_argument,	NULL, 'n' },
-	{ "wait",	required_argument, NULL, 'w' },
-	{ "timeout",	required_argument, NULL, 'w' },
-	COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct opt opts[] = {
+	{ 'f', "force", NULL, "release even a lock a live process owns, or\n"
+	    "one not held (and say what was done)", 0 },
+	{ 'n', "nonblock", NULL, "fail at once (exit 3) if another process holds\n"
+	    "the semaphore's guard; default: wait for it", 0 },
+	{ 'w', "wait", "SECS", "wait at most SECS for it, then exit 3", 0 },
+	{ 'w', "timeout", "SECS", "the same as --wait", O_ALIAS },
+	COMMON_OPTS,
+	END_OPTS
 };
 
 static int unlock_main(int, char **);
 
 const struct cmd cmd_unlock = {
-	"unlock", unlock_main, "[-f] [-n] [-w SECS] NAME",
-	"  -f, --force           release even a lock a live process owns, or\n"
-	"                        one not held (and say what was done)\n"
-	"  -n, --nonblock        fail at once (exit 3) if another process holds\n"
-	"                        the semaphore's guard; default: wait for it\n"
-	"  -w, --wait SECS       wait at most SECS for it, then exit 3\n"
-	COMMON_HELP,
-	"fnw:h", longopts
+	"unlock", unlock_main, opts,
+	"NAME",
+	OPND_OBJECT, 0
 };
 
 /* Is pid this process or one of its ancestors, the very same processes? */
@@ -118,8 +115,7 @@ unlock_main(int argc, char **argv)
 	int ch, force = 0, value, rv = 1;
 
 	memset(&w, 0, sizeof(w));
-	while ((ch = getopt_long(argc, argv, cmd_unlock.shortopts, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_cmd(&cmd_unlock, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f':
 			force = 1;

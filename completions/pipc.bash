@@ -1,23 +1,38 @@
-# bash completion for pipc(1). Every list (commands, options, columns,
-# object names) comes from `pipc __complete`, so it cannot drift from the
-# binary; only the kind of object each command takes is written here.
+# bash completion for pipc(1). Every list (commands and their link names,
+# options and what their arguments are, kinds, columns, object names, what
+# a command's operand names) comes from `pipc __complete`, so it cannot
+# drift from the binary: no such list is written here.
+
+# The binary's answer to __complete ARGS, one item per line, in _pipc_out.
+_pipc_ask()
+{
+	mapfile -t _pipc_out < <("$_pipc_bin" __complete "$@" 2>/dev/null)
+}
+
+# Add to COMPREPLY the words of _pipc_out that start with $2, each after
+# the prefix $1.
+_pipc_offer()
+{
+	local pre=$1 cur=$2 w
+
+	for w in "${_pipc_out[@]}"; do
+		[[ $w == "$cur"* ]] && COMPREPLY+=("$pre$w")
+	done
+}
 
 # Objects of kind $1 (empty: every kind) whose names start with $2, quoted
-# for the command line; a leading '/' in $2 asks for '/name' forms.
+# for the command line; a "KIND:" prefix in $2 asks for that kind, a
+# leading '/' for '/name' forms.
 _pipc_objects()
 {
 	local kind=$1 cur=$2 pre= slash= name
-	local -a names
 
-	case $cur in
-	shm:* | sem:* | mq:*)
+	if [[ $cur == *:* && ${cur%%:*} =~ $_pipc_kinds ]]; then
 		kind=${cur%%:*} pre=$kind: cur=${cur#*:}
-		;;
-	esac
+	fi
 	[[ $cur == /* ]] && slash=/ cur=${cur#/}
-	mapfile -t names < <(env ${_pipc_env[@]+"${_pipc_env[@]}"} \
-	    "$_pipc_bin" __complete objects $kind 2>/dev/null)
-	for name in "${names[@]}"; do
+	_pipc_ask objects $kind ${_pipc_dirs[@]+"${_pipc_dirs[@]}"}
+	for name in "${_pipc_out[@]}"; do
 		name=${name#/}
 		[[ $name == "$cur"* ]] || continue
 		printf -v name %q "$slash$name"
@@ -25,26 +40,48 @@ _pipc_objects()
 	done
 }
 
-# The values of -o: a comma list, maybe after '+' or "--output=";
-# complete its last item and keep what comes before.
-_pipc_columns()
+# The values of an option's argument of kind $1 (see `__complete options`)
+# that complete $2, each after the prefix $3.
+_pipc_value()
 {
-	local cur=$1 pre= col
-	local -a cols
+	local what=$1 cur=$2 pre=$3 col
 
-	pre=${cur%"${cur##*[,+=]}"} cur=${cur##*[,+=]}
-	mapfile -t cols < <("$_pipc_bin" __complete columns 2>/dev/null)
-	for col in "${cols[@]}"; do
-		[[ $cur == *[a-z]* ]] && col=${col,,}
-		[[ $col == "${cur}"* ]] && COMPREPLY+=("$pre$col")
-	done
+	case $what in
+	kind)
+		_pipc_ask kinds
+		_pipc_offer "$pre" "$cur"
+		;;
+	column)
+		# A comma list, maybe after '+': complete its last item.
+		pre=$pre${cur%"${cur##*[,+]}"} cur=${cur##*[,+]}
+		_pipc_ask columns
+		for col in "${_pipc_out[@]}"; do
+			[[ $cur == *[a-z]* ]] && col=${col,,}
+			[[ $col == "$cur"* ]] && COMPREPLY+=("$pre$col")
+		done
+		;;
+	dir) mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -P "$pre" -d -- "$cur") ;;
+	file) mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -P "$pre" -f -- "$cur") ;;
+	user) mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -P "$pre" -u -- "$cur") ;;
+	esac
+}
+
+# What an option's argument is (kind, column, dir, file, user or value),
+# or empty if it takes none, as the command's table says.
+_pipc_argof()
+{
+	local o=$1
+
+	[[ $o == --*=* ]] && o=${o%%=*}
+	REPLY=${_pipc_optarg[$o]-}
 }
 
 _pipc()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= w arg cmd= kind= ty= strip=
-	local _pipc_bin=${COMP_WORDS[0]} kinds='^(shm|sem|mq)$'
-	local -a _pipc_env=()
+	local cur=${COMP_WORDS[COMP_CWORD]} prev= w arg cmd= ty= strip=
+	local _pipc_bin=${COMP_WORDS[0]} _pipc_kinds REPLY
+	local -a _pipc_out=() _pipc_dirs=()
+	local -A _pipc_optarg=()
 	local -i i npos=0
 
 	COMPREPLY=()
@@ -54,37 +91,45 @@ _pipc()
 	if [[ $w == pipc-* ]]; then
 		cmd=${w#pipc-} _pipc_bin=${_pipc_bin%-*}
 	fi
+	_pipc_ask kinds
+	_pipc_kinds="^($(IFS='|'; echo "${_pipc_out[*]}"))$"
 	# Where ':' and '=' break words, "sem:name" and "--type=sem" arrive
 	# as three; join them, and strip what is not the current word later.
-	if [[ $cur == : && $prev =~ $kinds ]]; then
+	if [[ $cur == : && $prev =~ $_pipc_kinds ]]; then
 		strip=$prev cur=$prev: prev=${COMP_WORDS[COMP_CWORD - 2]-}
-	elif [[ $prev == : && ${COMP_WORDS[COMP_CWORD - 2]-} =~ $kinds ]]; then
+	elif [[ $prev == : && ${COMP_WORDS[COMP_CWORD - 2]-} =~ $_pipc_kinds ]]
+	then
 		strip=${COMP_WORDS[COMP_CWORD - 2]}: cur=$strip$cur
 		prev=${COMP_WORDS[COMP_CWORD - 3]-}
 	elif [[ $prev == = ]]; then
 		prev=${COMP_WORDS[COMP_CWORD - 2]-}
 	fi
 
+	_pipc_table "$cmd"
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]} arg=
-		case $w in
-		--*=*) arg=${w#*=} w=${w%%=*} ;;
-		--shm-dir | --mqueue-dir | -t | --type | -o | --output)
+		_pipc_argof "$w"
+		if [[ -n $REPLY && $w == --*=* ]]; then
+			arg=${w#*=} w=${w%%=*}
+		elif [[ -n $REPLY ]]; then
 			[[ ${COMP_WORDS[i + 1]-} == = ]] && i+=1
 			((i + 1 < COMP_CWORD)) || continue
 			i+=1
 			arg=${COMP_WORDS[i]}
-			;;
-		esac
-		case $w in
-		--shm-dir) _pipc_env+=("PIPC_SHM_DIR=$arg") ;;
-		--mqueue-dir) _pipc_env+=("PIPC_MQUEUE_DIR=$arg") ;;
-		-t | --type) ty=$arg ;;
-		-* | :) ;;
-		*)
+		fi
+		case $REPLY in
+		dir) _pipc_dirs+=("$w=$arg") ;;
+		kind) ty=$arg ;;
+		'')
+			[[ $w == -* || $w == : ]] && continue
 			# The kind of a split "sem:name": one operand, not two.
 			[[ ${COMP_WORDS[i + 1]-} == : ]] && continue
-			if [[ -z $cmd ]]; then cmd=$w; else npos+=1; fi
+			if [[ -z $cmd ]]; then
+				cmd=$w
+				_pipc_table "$cmd"
+			else
+				npos+=1
+			fi
 			;;
 		esac
 	done
@@ -93,70 +138,58 @@ _pipc()
 	return 0
 }
 
+# The options of command $1 (pipc's own before a command): each spelling
+# and what its argument is, into _pipc_optarg.
+_pipc_table()
+{
+	local line
+
+	_pipc_optarg=()
+	[[ $1 == help ]] && return
+	_pipc_ask options ${1:+"$1"}
+	for line in "${_pipc_out[@]}"; do
+		[[ $line == *$'\t'* ]] || line+=$'\t'
+		_pipc_optarg[${line%%$'\t'*}]=${line#*$'\t'}
+	done
+}
+
 # What to offer for the word cur, once _pipc has read the line.
 _pipc_reply()
 {
-	local cur=$1 prev=$2 cmd=$3 ty=$4 npos=$5 kind=
+	local cur=$1 prev=$2 cmd=$3 ty=$4 npos=$5 what
 
-	case $prev in
-	-t | --type)
-		mapfile -t COMPREPLY < <(compgen -W "shm sem mq" -- "$cur")
+	_pipc_argof "$prev"
+	if [[ -n $REPLY && $prev != --*=* ]]; then
+		_pipc_value "$REPLY" "$cur" ""
 		return
-		;;
-	-o | --output)
-		_pipc_columns "$cur"
-		return
-		;;
-	--shm-dir | --mqueue-dir)
-		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
-		return
-		;;
-	esac
-	case $cur in
-	--output=*) _pipc_columns "$cur"; return ;;
-	--type=*)
-		mapfile -t COMPREPLY < <(compgen -W \
-		    "--type=shm --type=sem --type=mq" -- "$cur")
-		return
-		;;
-	esac
-
-	if [[ -z $cmd ]]; then
-		if [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "--version -V --help -h" \
-			    -- "$cur")
-		else
-			mapfile -t COMPREPLY < <(compgen -W "help $("$_pipc_bin" \
-			    __complete commands 2>/dev/null)" -- "$cur")
-		fi
+	fi
+	if [[ $cur == --*=* ]]; then
+		_pipc_argof "$cur"
+		[[ -n $REPLY ]] && _pipc_value "$REPLY" "${cur#*=}" "${cur%%=*}="
 		return
 	fi
 	if [[ $cur == -* && $cmd != help ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$("$_pipc_bin" __complete \
-		    options "$cmd" 2>/dev/null)" -- "$cur")
+		_pipc_out=("${!_pipc_optarg[@]}")
+		mapfile -t COMPREPLY < <(compgen -W "${_pipc_out[*]}" -- "$cur")
 		return
 	fi
-
-	# What a command's operands name: the one place kinds are written down.
-	case $cmd in
-	help)
-		((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W \
-		    "$("$_pipc_bin" __complete commands 2>/dev/null)" -- "$cur")
+	if [[ -z $cmd ]]; then
+		_pipc_ask commands
+		_pipc_out=(help "${_pipc_out[@]}")
+		_pipc_offer "" "$cur"
+		return
+	fi
+	_pipc_ask operand "$cmd"
+	what=${_pipc_out[0]-}
+	case $what in
+	command) ((npos == 0)) && _pipc_ask commands && _pipc_offer "" "$cur" ;;
+	kind) ((npos == 0)) && _pipc_value kind "$cur" "" ;;
+	'object '*) ((npos == 0)) && _pipc_objects "${what#object }" "$cur" ;;
+	object)
+		[[ $ty =~ $_pipc_kinds ]] || ty=
+		_pipc_objects "$ty" "$cur"
 		;;
-	create)
-		((npos == 0)) && mapfile -t COMPREPLY < <(compgen -W \
-		    "shm sem mq" -- "$cur")
-		;;
-	map) ((npos == 0)) && _pipc_objects shm "$cur" ;;
-	lock | unlock) ((npos == 0)) && _pipc_objects sem "$cur" ;;
-	send | recv) ((npos == 0)) && _pipc_objects mq "$cur" ;;
-	rm | ls | gc)
-		case $ty in shm | sem | mq) kind=$ty ;; esac
-		_pipc_objects "$kind" "$cur"
-		;;
-	atomics) ;;
 	esac
 }
 
-complete -F _pipc pipc pipc-atomics pipc-create pipc-gc pipc-lock pipc-ls \
-    pipc-map pipc-recv pipc-rm pipc-send pipc-unlock
+complete -F _pipc pipc $(pipc __complete links 2>/dev/null)

@@ -17,7 +17,8 @@ objects() {
 	touch "$MQ/q"
 }
 
-source "$TOP/completions/pipc.bash"
+# The file asks the pipc on PATH for the link names it registers.
+PATH="$(dirname "$PIPC"):$PATH" source "$TOP/completions/pipc.bash"
 
 @test "completion: commands, and help COMMAND" {
 	run comp "$PIPC" ""
@@ -150,13 +151,27 @@ source "$TOP/completions/pipc.bash"
 	assert_output "seg"
 }
 
-@test "completion: every command is named in every completion file" {
+@test "completion: every pipc-NAME link is registered" {
 	complete -p pipc | grep -q -- '-F _pipc'
 	for c in $("$PIPC" __complete commands); do
 		complete -p "pipc-$c" >/dev/null
-		for f in pipc.bash _pipc pipc.fish; do
-			grep -qw -- "$c" "$TOP/completions/$f" ||
-			    fail "$f does not name '$c'"
+	done
+}
+
+@test "completion: no file lists commands, options or kinds of its own" {
+	local f line c o
+	for f in pipc.bash _pipc pipc.fish; do
+		# Code only: comments may name what they talk about.
+		grep -v '^[[:space:]]*#' "$TOP/completions/$f" > "$BATS_TEST_TMPDIR/code"
+		for c in $("$PIPC" __complete kinds) \
+		    $("$PIPC" __complete commands); do
+			! grep -nw -- "$c" "$BATS_TEST_TMPDIR/code" || fail "$f names '$c'"
+		done
+		for c in "" $("$PIPC" __complete commands); do
+			for o in $("$PIPC" __complete options $c | cut -f1 |
+			    grep -- '^--'); do
+				! grep -nw -- "$o" "$BATS_TEST_TMPDIR/code" || fail "$f names $o"
+			done
 		done
 	done
 }
@@ -166,7 +181,7 @@ source "$TOP/completions/pipc.bash"
 	run zsh -n "$TOP/completions/_pipc"
 	assert_success
 	run zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit;
-	    compinit -u -d "$2/zcomp"; print -r -- $_comps[pipc] $_comps[pipc-lock]' \
+	    compinit -u -d "$2/zcomp"; print -r -- $_comps[pipc] $_patcomps[pipc-*]' \
 	    zsh "$TOP/completions" "$BATS_TEST_TMPDIR"
 	assert_success
 	assert_output "_pipc _pipc"

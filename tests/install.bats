@@ -104,12 +104,14 @@ text() {
 	assert_output "$(printf 'pipc-mine\npipc-other')"
 }
 
-@test "docs: pipc(1) SYNOPSIS says what 'pipc help' says, command by command" {
+@test "docs: pipc(1) and each command's page say what 'pipc help' says" {
 	run "$PIPC" help
 	assert_success
 	while read -r word cmd rest; do
 		[ "$word" = pipc ] && [ "$cmd" != "[--version]" ] || continue
 		grep -qxF "*pipc $cmd* $rest" "$TOP/man/pipc.1.scd" ||
 		    fail "pipc.1 SYNOPSIS differs from 'pipc help' for $cmd"
+		grep -qxF "*pipc $cmd* $rest" "$TOP/man/pipc-$cmd.1.scd" ||
+		    fail "pipc-$cmd.1 SYNOPSIS differs from 'pipc help'"
 	done <<<"$output"
 }
