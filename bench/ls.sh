@@ -75,6 +75,12 @@ set -- -n "pipc ls" "$pipc ls" \
 if [ $lsipc_posix = 1 ]; then
 	set -- "$@" -n "lsipc -M; lsipc -S" "lsipc -M; lsipc -S"
 fi
+# PIPC_BENCH_BASE=/path/to/an/older/pipc: the same listings by that build,
+# in the same run, to tell what a change cost.
+base=${PIPC_BENCH_BASE-}
+if [ -n "$base" ]; then
+	set -- "$@" -n "base ls" "$base ls" -n "base ls -J" "$base ls -J"
+fi
 hf main 20 "$@"
 
 echo "bench/ls.sh: scaling, 5,000 + 5,000 then 50,000 + 50,000" >&2
@@ -170,6 +176,13 @@ EOF
 		echo "| system call | \`pipc ls\` | \`bareloop full\` |"
 		echo "|---|---|---|"
 		syscalls "$tmp/sys.pipc" "$tmp/sys.bare"
+		echo
+	fi
+	if [ -n "$base" ]; then
+		echo "Against an older build (\`PIPC_BENCH_BASE=$base\`, rows" \
+		    "\`base ls\` and \`base ls -J\`): \`pipc ls\`" \
+		    "$(ratios "pipc ls" "base ls" "$tmp/main.json"), \`pipc ls" \
+		    "-J\` $(ratios "pipc ls -J" "base ls -J" "$tmp/main.json")."
 		echo
 	fi
 	echo "### Targets"

@@ -114,19 +114,19 @@ need_two_cpus() {
 		run "$PIPC" atomics --verify -n "$bad"
 		assert_failure 2
 		assert_line --index 0 --regexp "^pipc: -n $bad: ITERS is (too small|too large|invalid) \(1 to 1000000000\)$"
-		assert_line --index 1 'usage: pipc atomics [--verify] [-J] [-n ITERS] [-h]'
+		assert_line --index 1 'usage: pipc atomics [-J] [--verify] [-n ITERS]'
 	done
 }
 
 @test "atomics: bad options and operands are usage errors; -h is help" {
 	run "$PIPC" atomics -x
 	assert_failure 2
-	assert_output --partial 'usage: pipc atomics [--verify] [-J] [-n ITERS] [-h]'
+	assert_output --partial 'usage: pipc atomics [-J] [--verify] [-n ITERS]'
 	run "$PIPC" atomics extra
 	assert_failure 2
 	assert_line --index 0 "pipc: unexpected argument 'extra'"
 	run "$PIPC" atomics -h
 	assert_success
-	assert_line --index 0 'usage: pipc atomics [--verify] [-J] [-n ITERS] [-h]'
+	assert_line --index 0 'usage: pipc atomics [-J] [--verify] [-n ITERS]'
 	assert_output --partial '--verify'
 }

@@ -82,7 +82,7 @@ bats_require_minimum_version 1.5.0
 	run -1 pipc unlock nosuch
 	assert_output "pipc: /nosuch: no such semaphore"
 	run -2 pipc unlock
-	assert_output --partial "usage: pipc unlock [-f] [-n] [-w SECS] NAME"
+	assert_output --partial "usage: pipc unlock [-fn] [-w SECS] NAME"
 	run -2 pipc unlock a b
 	run -2 pipc unlock ../x
 	assert_output --partial "bad name"
