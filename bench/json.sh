@@ -227,7 +227,10 @@ only_ is the same program opening and reading the file without parsing.
 $(table "$tmp/utf8.hf.json" "ours")
 
 Parsing alone (mean less _read the file only_): ours $(over ours) ms,
-jansson $(over jansson) ms, json-c $(over json-c) ms.
+jansson $(over jansson) ms, json-c $(over json-c) ms. The machine is shared,
+so the means are noisy; the fastest run and the CPU time say the same:
+jansson takes $(ratios jansson ours "$tmp/utf8.hf.json") ours, json-c
+$(ratios json-c ours "$tmp/utf8.hf.json").
 
 On the mixed snapshot (json-c reading it wrongly, as above):
 
