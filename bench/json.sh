@@ -228,9 +228,9 @@ $(table "$tmp/utf8.hf.json" "ours")
 
 Parsing alone (mean less _read the file only_): ours $(over ours) ms,
 jansson $(over jansson) ms, json-c $(over json-c) ms. The machine is shared,
-so the means are noisy; the fastest run and the CPU time say the same:
-jansson takes $(ratios jansson ours "$tmp/utf8.hf.json") ours, json-c
-$(ratios json-c ours "$tmp/utf8.hf.json").
+so the means are noisy; the fastest run and the CPU time say the same.
+jansson over ours: $(ratios jansson ours "$tmp/utf8.hf.json");
+json-c over ours: $(ratios json-c ours "$tmp/utf8.hf.json").
 
 On the mixed snapshot (json-c reading it wrongly, as above):
 
@@ -268,7 +268,7 @@ EOF
 | source | lib/json.c $(wc -l < lib/json.c) lines (lib/snapshot.c $(wc -l < lib/snapshot.c) stays either way) | package $jpkg | package $cpkg |
 | code (\`size\`, text bytes) | json.o $(text "$tmp/json.o") | $(basename "$jso") $(text "$jso") | $(basename "$cso") $(text "$cso") |
 | shared object file | none | $(stat -c %s "$jso") bytes | $(stat -c %s "$cso") bytes |
-| what pipc's text ($(text "$pipc") bytes) holds or would gain | json.o, as above | $(gain jansson) bytes linked statically; dynamically a few hundred (PLT) plus the .so mapped | $(gain json-c) bytes linked statically; dynamically the same |
+| what pipc's text ($(text "$pipc") bytes) holds or would gain | json.o, as above | $(gain jansson) bytes linked statically; dynamically only the calls, and the .so mapped at run time | $(gain json-c) bytes linked statically; dynamically as jansson |
 | soname | none | $(soname "$jso") | $(soname "$cso") |
 | Debian installed size | none | $(isize "$jpkg") KiB | $(isize "$cpkg") KiB |
 | reverse dependencies | none | $(rdeps "$jpkg") | $(rdeps "$cpkg") |
