@@ -46,6 +46,12 @@ diff_sets() {
 "
 			continue
 		}
+		pipc "$c" -h > /dev/null ||
+			diffs="$diffs$c: -h exits $?
+"
+		pipc __complete options "$c" > /dev/null ||
+			diffs="$diffs$c: __complete options exits $?
+"
 		man_options "$c" > "$T/$c.man"
 		help_options "$c" > "$T/$c.-h"
 		complete_options "$c" > "$T/$c.__complete"
