@@ -118,6 +118,10 @@ hyperfine -N --style basic --warmup 3 --runs "$runs" \
     -n "ours, mixed" "$tmp/ours $tmp/mixed.json" \
     -n "json-c, mixed" "$tmp/json-c $tmp/mixed.json" >&2
 for r in ours jansson json-c; do
+	"$tmp/$r" -n 20 "$tmp/utf8.json" > "$tmp/cpu.$r"
+done
+"$tmp/ours" -n 20 "$tmp/mixed.json" > "$tmp/cpu.ours.mixed"
+for r in ours jansson json-c; do
 	/usr/bin/time -f %M "$tmp/$r" "$tmp/utf8.json" 2> "$tmp/rss.$r" \
 	    >/dev/null
 done
@@ -231,6 +235,21 @@ jansson $(over jansson) ms, json-c $(over json-c) ms. The machine is shared,
 so the means are noisy; the fastest run and the CPU time say the same.
 jansson over ours: $(ratios jansson ours "$tmp/utf8.hf.json");
 json-c over ours: $(ratios json-c ours "$tmp/utf8.hf.json").
+
+CPU time of one read inside one process (\`jsonparse -n 20\`: the file
+read once, then parsed, kept and freed 20 times; CPU time, so that waiting
+for a processor on this shared machine does not count), in ms:
+
+| reader | fastest | median | ratio to ours (fastest) |
+|---|---|---|---|
+EOF
+	for r in ours jansson json-c; do
+		set -- $(cat "$tmp/cpu.$r") $(cat "$tmp/cpu.ours")
+		echo "| $r | $1 | $2 | $(ratio "$1" "$3") |"
+	done
+	set -- $(cat "$tmp/cpu.ours.mixed")
+	cat <<EOF
+| ours, mixed snapshot | $1 | $2 | |
 
 On the mixed snapshot (json-c reading it wrongly, as above):
 
