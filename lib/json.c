@@ -197,7 +197,9 @@ number(struct pipc_json *r, unsigned long long *u, int *integer)
 		r->p++, digits = 1;
 	else
 		for (; r->p < r->end && *r->p >= '0' && *r->p <= '9'; r->p++) {
-			if (v > (~0ULL - 9) / 10)
+			/* Up to 2^64-1 exactly: the digit counts too. */
+			if (v > ~0ULL / 10 || (v == ~0ULL / 10 &&
+			    (unsigned)(*r->p - '0') > ~0ULL % 10))
 				over = 1;
 			v = v * 10 + (unsigned)(*r->p - '0');
 			digits++;

@@ -44,6 +44,20 @@ mkobj() {
 	[ "$(ipc_snapshot)" = "$before" ]
 }
 
+@test "--since: inodes up to 2^64-1 are read, 2^64 is refused" {
+	snap=$BATS_TEST_TMPDIR/snap.json
+	for ino in 18446744073709551609 18446744073709551615; do
+		printf '{"objects":[{"type":"shm","name":"/x","inode":%s}]}' \
+		    "$ino" > "$snap"
+		run pipc gc -n --since "$snap"
+		assert_success
+	done
+	printf '{"objects":[{"type":"shm","name":"/x","inode":%s}]}' \
+	    18446744073709551616 > "$snap"
+	run pipc gc -n --since "$snap"
+	assert_failure 2
+}
+
 @test "durations: 0, 30s, 10m, 2h, 1d, 1h30m and bare seconds" {
 	mkobj fresh 10
 	for d in 0 30 30s 10m 2h 1d 1h30m; do

@@ -99,3 +99,33 @@ $(diff_sets "$c" -h __complete)
 	assert_line -- "--json"
 	assert_line -- "-J"
 }
+
+# "--long ARG" (or "--long" alone) for each long option: from the man page's
+# term lines, where an argument follows the last spelling it belongs to...
+man_args() {
+	awk '/^# / { on = $0 == "# OPTIONS"; next }
+	    on && /^\*-/' "$TOP/man/pipc-$1.1.scd" | sed 's/\[+\]//g; s/\\//g' |
+	    awk '{ n = 0; arg = ""
+		for (i = NF; i >= 1; i--) {
+			w = $i; gsub(/,$/, "", w)
+			if (w ~ /^_.*_$/) { arg = " " substr(w, 2, length(w) - 2); continue }
+			if (w ~ /^\*--/) print substr(w, 2, length(w) - 2) arg
+		} }' | LC_ALL=C sort -u
+}
+
+# ...and from -h.
+help_args() {
+	pipc "$1" -h | grep -E '^ {2,6}-' | sed 's/\[+\]//g; s/^ *//; s/  .*//' |
+	    grep -oE -- '--[a-z-]+( [A-Z][A-Z_]*)?' | LC_ALL=C sort -u
+}
+
+@test "options: each argument is named alike in the man page and -h" {
+	local c diffs=
+	for c in $(pipc __complete commands); do
+		diffs="$diffs$(diff <(man_args "$c") <(help_args "$c") |
+		    sed -n "s/^\([<>]\)/$c: \1/p")
+"
+	done
+	diffs=$(printf '%s' "$diffs" | grep -v '^$' || true)
+	[ -z "$diffs" ] || { echo "< man, > -h:"; echo "$diffs"; return 1; }
+}
