@@ -43,7 +43,6 @@ void	warn_unseen(const struct pipc_list *, const char *);
 int	finish_stdout(int);
 
 /* util_object.c: shared by create, rm, map, send and recv */
-const char	*obj_label(int, const char *);
 const char	*check_name(const char *, enum pipc_type);
 int		 open_dir(enum pipc_type);
 uint64_t	 size_arg(const char *, const char *);
@@ -60,5 +59,12 @@ struct timespec	 deadline(struct timespec);
 /* ls.c, for __complete */
 int	ls_complete_columns(void);
 int	ls_complete_objects(const char *);
+
+/* common.c: words and numbers as output shows them */
+#define DECIMAL_MAX	24	/* a long long in decimal, with its NUL */
+const char	*obj_label(int, const char *);
+const char	*shown_kept(const char *);
+const char	*decimal(char *, long long);
+const char	*size_shown(char *, long long, int);
 
 #endif

@@ -1,7 +1,6 @@
 /* create: make a shared memory object, semaphore or queue, exclusively. */
 #include <err.h>
 #include <errno.h>
-#include <libutil.h>
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,17 +207,15 @@ check_capacity(const struct req *r, const char *arg)
 {
 	struct statvfs sv;
 	uint64_t cap;
-	char human[8];
+	char human[DECIMAL_MAX];
 
 	if (statvfs(dirs.shm, &sv) == -1 || sv.f_blocks == 0)
 		return;
 	cap = (uint64_t)sv.f_blocks * sv.f_frsize;
 	if (r->size <= cap)
 		return;
-	humanize_number(human, 5, (int64_t)cap, "", HN_AUTOSCALE,
-	    HN_NOSPACE | HN_DECIMAL);
 	errx(2, "-s %s is larger than the whole filesystem of %s (%s)", arg,
-	    dirs.shm, human);
+	    dirs.shm, size_shown(human, (long long)cap, 0));
 }
 
 /* Show it as pipc ls does: ls itself, with the name as a literal pattern. */

@@ -136,7 +136,7 @@ fit(struct pipc_lock *lk, const char *name, int value)
 		    "admits %d at once", value, value);
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		if ((pw = getpwuid(st.st_uid)) != NULL) {
-			/* Not lock_shown: its buffer holds the name. */
+			/* Not shown_kept: its buffer holds the name. */
 			pipc_escape_text(pwname, sizeof(pwname), pw->pw_name,
 			    0);
 			snprintf(user, sizeof(user), "%s (uid %u)", pwname,
@@ -396,7 +396,7 @@ lock_main(int argc, char **argv)
 	lock_wait_start(&op.w, &now);
 	if ((rv = lock_open(&lk, name, 1, op.mode, &op.w)) != 0)
 		return rv;
-	name = lock_shown(name);	/* only shown from here on */
+	name = shown_kept(name);	/* only shown from here on */
 	lk.counting = op.any_sem;
 	if (!op.any_sem && fit(&lk, name, -1) != 0)
 		rv = 1;

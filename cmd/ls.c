@@ -2,7 +2,6 @@
 #include <err.h>
 #include <errno.h>
 #include <grp.h>
-#include <libutil.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,10 +240,7 @@ cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
 			    op->raw ? PIPC_ESC_SPACE : 0);
 		return buf;
 	case C_SIZE:
-		if (op->bytes || humanize_number(buf, 5, o->st.st_size, "",
-		    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
-			num(buf, (unsigned long long)o->st.st_size);
-		return buf;
+		return size_shown(buf, o->st.st_size, op->bytes);
 	case C_OWNER:
 		if ((s = user_name(o->st.st_uid)) != NULL)
 			return s;

@@ -1,6 +1,5 @@
 /* gc: its output, lines or JSON, and the summary. */
 #include <err.h>
-#include <libutil.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,7 +58,7 @@ gc_print_row(const struct pipc_list *l, const struct row *r,
     const struct opts *op, const char *act, int width)
 {
 	const struct pipc_obj *o = &l->v[r->obj];
-	char name[4096], size[32], esc[1024];
+	char name[4096], size[DECIMAL_MAX], esc[1024];
 
 	if (op->json) {
 		pipc_escape_json(name, sizeof(name), o->name);
@@ -78,11 +77,8 @@ gc_print_row(const struct pipc_list *l, const struct row *r,
 		return;
 	}
 	pipc_gc_label(name, sizeof(name), o, 0);
-	if (op->bytes || humanize_number(size, 5, o->st.st_size, "",
-	    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(size, sizeof(size), "%lld", (long long)o->st.st_size);
 	printf("%-3s %-*s %5s %-10s %s\n", pipc_type_name(o->type), width,
-	    name, size, r->reason, act);
+	    name, size_shown(size, o->st.st_size, op->bytes), r->reason, act);
 }
 
 void
@@ -121,7 +117,7 @@ void
 gc_summary(const struct tally *t, const struct opts *op)
 {
 	const char *sep = " (";
-	char size[16];
+	char size[DECIMAL_MAX];
 	size_t k, kept = 0;
 
 	for (k = 0; k < K_N; k++)
@@ -138,12 +134,9 @@ gc_summary(const struct tally *t, const struct opts *op)
 		    t->failed);
 		return;
 	}
-	if (op->bytes || humanize_number(size, 5, t->bytes, "", HN_AUTOSCALE,
-	    HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(size, sizeof(size), "%lld", t->bytes);
 	printf("gc: %s %zu object%s (%s), kept %zu", op->dry || op->check ?
 	    "would remove" : "removed", t->removed, t->removed == 1 ? "" : "s",
-	    size, kept);
+	    size_shown(size, t->bytes, op->bytes), kept);
 	for (k = 0; k < K_N; k++)
 		if (t->kept[k] > 0) {
 			printf("%s%zu %s", sep, t->kept[k], kept_what[k]);
