@@ -426,102 +426,95 @@ print_table(const struct pipc_list *l, const struct opts *op,
 	free(c.text);
 }
 
-static void
-json_str(const char *key, const char *s)
-{
-	char buf[4096];
-
-	if (s == NULL) {
-		printf(",\"%s\":null", key);
-		return;
-	}
-	pipc_escape_json(buf, sizeof(buf), s);
-	printf(",\"%s\":\"%s\"", key, buf);
-}
-
-static void
-json_num(const char *key, long long v, int known)
-{
-	if (known)
-		printf(",\"%s\":%lld", key, v);
-	else
-		printf(",\"%s\":null", key);
-}
-
 /* "lock_owner": the record of a held lock, or null; alive null if unknown. */
 static void
-print_lock_owner(const struct pipc_obj *o)
+print_lock_owner(struct json *j, const struct pipc_obj *o)
 {
 	if (o->lock == NULL) {
-		printf(",\"lock_owner\":null");
+		json_null(j, "lock_owner");
 		return;
 	}
-	printf(",\"lock_owner\":{\"pid\":%d,\"start\":%llu,\"boot_id\":\"%s\","
-	    "\"pidns\":%llu,\"alive\":%s}", (int)o->lock->pid, o->lock->start,
-	    o->lock->boot_id, o->lock->pidns,
-	    o->lock->alive == PIPC_OWNER_ALIVE ? "true" :
-	    o->lock->alive == PIPC_OWNER_DEAD ? "false" : "null");
+	json_object(j, "lock_owner");
+	json_int(j, "pid", o->lock->pid);
+	json_uint(j, "start", o->lock->start);
+	json_str(j, "boot_id", o->lock->boot_id);
+	json_uint(j, "pidns", o->lock->pidns);
+	if (o->lock->alive == PIPC_OWNER_UNKNOWN)
+		json_null(j, "alive");
+	else
+		json_bool(j, "alive", o->lock->alive == PIPC_OWNER_ALIVE);
+	json_end(j);
+}
+
+/* A number, or null where it could not be read. */
+static void
+json_known(struct json *j, const char *key, long long v, int known)
+{
+	if (known)
+		json_int(j, key, v);
+	else
+		json_null(j, key);
 }
 
 static void
 print_json(const struct pipc_list *l, const char *show)
 {
 	const struct pipc_obj *o;
-	const char *sep = "";
-	char buf[4096];
-	size_t i, j;
+	struct json j;
+	char dir[4096];
+	size_t i, k;
 
-	printf("{\"objects\":[");
+	json_begin(&j, JSON_COMPACT);
+	json_object(&j, NULL);
+	json_array(&j, "objects", 1);
 	for (i = 0; i < l->n; i++) {
 		if (!show[i])
 			continue;
 		o = &l->v[i];
-		pipc_escape_json(buf, sizeof(buf), o->name);
-		printf("%s\n{\"type\":\"%s\",\"name\":\"/%s\"", sep,
-		    pipc_type_name(o->type), buf);
-		sep = ",";
-		if (o->quarantine && pipc_gc_origin(o) != NULL) {
-			pipc_escape_json(buf, sizeof(buf), pipc_gc_origin(o));
-			printf(",\"quarantine\":\"/%s\"", buf);
-		} else if (o->quarantine)
-			printf(",\"quarantine\":null");
-		pipc_escape_json(buf, sizeof(buf), pipc_dir_of(&dirs, o->type));
-		printf(",\"path\":\"%s/", buf);
-		pipc_escape_json(buf, sizeof(buf), o->file);
-		printf("%s\"", buf);
-		json_num("size", o->st.st_size, 1);
-		json_num("uid", o->st.st_uid, 1);
-		json_str("user", user_name(o->st.st_uid));
-		json_num("gid", o->st.st_gid, 1);
-		json_str("group", group_name(o->st.st_gid));
-		printf(",\"mode\":\"%04o\"", (unsigned)o->st.st_mode & 07777);
-		json_num("mtime", o->st.st_mtime, 1);
-		json_num("inode", (long long)o->st.st_ino, 1);
-		printf(",\"holders\":[");
-		for (j = 0; j < o->nhold; j++) {
-			printf("%s{\"pid\":%d", j ? "," : "",
-			    (int)l->procs[o->hold[j]].pid);
-			json_str("comm", l->procs[o->hold[j]].comm);
-			putchar('}');
+		json_object(&j, NULL);
+		json_str(&j, "type", pipc_type_name(o->type));
+		json_str_pre(&j, "name", "/", o->name);
+		if (o->quarantine)
+			json_str_pre(&j, "quarantine", "/", pipc_gc_origin(o));
+		snprintf(dir, sizeof(dir), "%s/", pipc_dir_of(&dirs, o->type));
+		json_str_pre(&j, "path", dir, o->file);
+		json_int(&j, "size", o->st.st_size);
+		json_int(&j, "uid", o->st.st_uid);
+		json_str(&j, "user", user_name(o->st.st_uid));
+		json_int(&j, "gid", o->st.st_gid);
+		json_str(&j, "group", group_name(o->st.st_gid));
+		snprintf(dir, sizeof(dir), "%04o",
+		    (unsigned)o->st.st_mode & 07777);
+		json_str(&j, "mode", dir);
+		json_int(&j, "mtime", o->st.st_mtime);
+		json_int(&j, "inode", (long long)o->st.st_ino);
+		json_array(&j, "holders", 0);
+		for (k = 0; k < o->nhold; k++) {
+			json_object(&j, NULL);
+			json_int(&j, "pid", l->procs[o->hold[k]].pid);
+			json_str(&j, "comm", l->procs[o->hold[k]].comm);
+			json_end(&j);
 		}
-		printf("],\"unseen_holder\":%s", unseen(o) ? "true" : "false");
-		json_str("source", source(o));
-		printf(",\"state\":\"%s\"", pipc_state_name(o->state));
+		json_end(&j);
+		json_bool(&j, "unseen_holder", unseen(o));
+		json_str(&j, "source", source(o));
+		json_str(&j, "state", pipc_state_name(o->state));
 		if (o->type == PIPC_SEM) {
-			json_num("value", o->value, o->facts);
-			json_num("waiters", o->waiters, o->facts);
-			printf(",\"temp\":%s", o->temp ? "true" : "false");
-			print_lock_owner(o);
+			json_known(&j, "value", o->value, o->facts);
+			json_known(&j, "waiters", o->waiters, o->facts);
+			json_bool(&j, "temp", o->temp);
+			print_lock_owner(&j, o);
 		} else if (o->type == PIPC_MQ) {
-			json_num("msgs", o->msgs, o->attrs);
-			json_num("maxmsg", o->maxmsg, o->attrs);
-			json_num("msgsize", o->msgsize, o->attrs);
-			json_num("qsize", o->qsize, o->facts);
-			json_num("notify_pid", o->notify_pid, o->facts);
+			json_known(&j, "msgs", o->msgs, o->attrs);
+			json_known(&j, "maxmsg", o->maxmsg, o->attrs);
+			json_known(&j, "msgsize", o->msgsize, o->attrs);
+			json_known(&j, "qsize", o->qsize, o->facts);
+			json_known(&j, "notify_pid", o->notify_pid, o->facts);
 		}
-		putchar('}');
+		json_end(&j);
 	}
-	printf("\n]}\n");
+	json_end(&j);
+	json_end(&j);
 }
 
 static void
