@@ -90,4 +90,7 @@ void	json_str(struct json *, const char *, const char *);
 void	json_str_pre(struct json *, const char *, const char *, const char *);
 void	json_mem(struct json *, const char *, const char *, size_t);
 
+/* ls.c: what create shows of the object it made, as ls shows it */
+int	ls_show(enum pipc_type, const char *, int);
+
 #endif

@@ -218,33 +218,6 @@ check_capacity(const struct req *r, const char *arg)
 	    dirs.shm, size_shown(human, (long long)cap, 0));
 }
 
-/* Show it as pipc ls does: ls itself, with the name as a literal pattern. */
-static int
-show(const struct req *r, int json)
-{
-	char *pat, *p, *av[4];
-	const char *s;
-	int ac = 0;
-
-	if ((pat = malloc(strlen(r->name) * 2 + 5)) == NULL)
-		err(1, NULL);
-	p = pat + sprintf(pat, "%s:", pipc_type_name(r->type));
-	for (s = r->name; *s != '\0'; s++) {
-		*p++ = '\\';
-		*p++ = *s;
-	}
-	*p = '\0';
-	av[ac++] = "ls";
-	if (json)
-		av[ac++] = "-J";
-	av[ac++] = pat;
-	av[ac] = NULL;
-	optind = 0;
-	ac = cmd_ls.fn(ac, av);
-	free(pat);
-	return ac;
-}
-
 static int
 create_main(int argc, char **argv)
 {
@@ -327,5 +300,5 @@ create_main(int argc, char **argv)
 	rv = r.type == PIPC_SHM ? make_shm(dfd, &r) :
 	    r.type == PIPC_SEM ? make_sem(dfd, &r) : make_mq(dfd, &r);
 	close(dfd);
-	return rv != 0 ? rv : show(&r, json);
+	return rv != 0 ? rv : ls_show(r.type, r.name, json);
 }
