@@ -271,45 +271,64 @@ probe(const struct width *w, int check, uint64_t iters, struct result *r)
 
 /* Lost updates prove a type is not address-free; none prove little unless
  * the two sides were seen to overlap. */
-static const char *
-verdict(const struct result *r, int json)
+enum verdict { V_NOT_FREE, V_NO_OVERLAP, V_FREE };
+static const char *const verdict_text[] = {
+	"no (measured)", "unknown (no overlap)", "yes (measured)"
+};
+
+static enum verdict
+verdict(const struct result *r)
 {
 	if (r->observed != r->expected)
-		return json ? "false" : "no (measured)";
+		return V_NOT_FREE;
 	if (r->fails == 0)
-		return json ? "null" : "unknown (no overlap)";
-	return json ? "true" : "yes (measured)";
+		return V_NO_OVERLAP;
+	return V_FREE;
 }
 
 #define YN(b)	((b) ? "yes" : "no")
-#define TF(b)	((b) ? "true" : "false")
 
+/* Each width on a line, keys and values spaced as a person writes them. */
 static void
-print_json(const struct width *w, const struct result *r, int check, int last)
+print_json(struct json *j, const struct width *w, const struct result *r,
+    int check)
 {
-	char macro[40] = "null", value[8] = "null", feat[24] = "null";
+	char addr[32];
+	int i;
 
-	if (w->macro != NULL) {
-		snprintf(macro, sizeof(macro), "\"%s\"", w->macro);
-		snprintf(value, sizeof(value), "%d", w->macro_value);
-	}
+	json_object(j, NULL);
+	json_uint(j, "width", w->size);
+	json_str(j, "type", w->type);
+	json_str(j, "macro", w->macro);
+	if (w->macro != NULL)
+		json_int(j, "macro_value", w->macro_value);
+	else
+		json_null(j, "macro_value");
+	json_bool(j, "always_lock_free", r->always);
+	json_bool(j, "lock_free", r->lock_free);
+	json_str(j, "cpu_feature", r->feature);
 	if (r->feature != NULL)
-		snprintf(feat, sizeof(feat), "\"%s\"", r->feature);
-	printf("  {\"width\": %zu, \"type\": \"%s\", \"macro\": %s, "
-	    "\"macro_value\": %s, \"always_lock_free\": %s, \"lock_free\": %s, "
-	    "\"cpu_feature\": %s, \"cpu_has_feature\": %s", w->size, w->type,
-	    macro, value, TF(r->always), TF(r->lock_free), feat,
-	    r->feature != NULL ? TF(r->has_feature) : "null");
-	if (check)
-		printf(", \"iterations\": %" PRIu64 ", \"expected\": %" PRIu64
-		    ", \"observed\": %" PRIu64
-		    ", \"lost\": %" PRId64 ", \"cas_failures\": %" PRIu64
-		    ", \"address_free\": %s, \"addresses\": [\"%#" PRIxPTR
-		    "\", \"%#" PRIxPTR "\"]", r->expected / 2, r->expected,
-		    r->observed,
-		    (int64_t)(r->expected - r->observed), r->fails,
-		    verdict(r, 1), r->addr[0], r->addr[1]);
-	printf("}%s\n", last ? "" : ",");
+		json_bool(j, "cpu_has_feature", r->has_feature);
+	else
+		json_null(j, "cpu_has_feature");
+	if (check) {
+		json_uint(j, "iterations", r->expected / 2);
+		json_uint(j, "expected", r->expected);
+		json_uint(j, "observed", r->observed);
+		json_int(j, "lost", (int64_t)(r->expected - r->observed));
+		json_uint(j, "cas_failures", r->fails);
+		if (verdict(r) == V_NO_OVERLAP)
+			json_null(j, "address_free");
+		else
+			json_bool(j, "address_free", verdict(r) == V_FREE);
+		json_array(j, "addresses", 0);
+		for (i = 0; i < 2; i++) {
+			snprintf(addr, sizeof(addr), "%#" PRIxPTR, r->addr[i]);
+			json_str(j, NULL, addr);
+		}
+		json_end(j);
+	}
+	json_end(j);
 }
 
 static void
@@ -327,7 +346,7 @@ print_row(const struct width *w, const struct result *r, int check)
 	if (check)
 		printf(" %10" PRIu64 " %10" PRIu64 " %10" PRId64
 		    " address-free: %s", r->expected, r->observed,
-		    (int64_t)(r->expected - r->observed), verdict(r, 0));
+		    (int64_t)(r->expected - r->observed), verdict_text[verdict(r)]);
 	printf("\n");
 }
 
@@ -335,6 +354,7 @@ static int
 atomics_main(int argc, char **argv)
 {
 	struct result r;
+	struct json j;
 	cpu_set_t mask;
 	const char *errstr;
 	uint64_t iters = DEFAULT_ITERS;
@@ -377,9 +397,11 @@ atomics_main(int argc, char **argv)
 		    "show nothing");
 	}
 
-	if (json)
-		printf("{\"atomics\": [\n");
-	else
+	if (json) {
+		json_begin(&j, JSON_SPACED);
+		json_object(&j, NULL);
+		json_array(&j, "atomics", 1);
+	} else
 		printf("WIDTH TYPE                MACRO ALWAYS RUNTIME CPU%s\n",
 		    check ? "               EXPECTED   OBSERVED       LOST "
 		    "VERDICT" : "");
@@ -388,7 +410,7 @@ atomics_main(int argc, char **argv)
 		if (probe(&widths[i], check, iters, &r) == -1)
 			return 1;
 		if (json)
-			print_json(&widths[i], &r, check, i + 1 == NWIDTHS);
+			print_json(&j, &widths[i], &r, check);
 		else
 			print_row(&widths[i], &r, check);
 		/* Expected of a type that takes a lock; a bug in one that
@@ -399,8 +421,10 @@ atomics_main(int argc, char **argv)
 			status = 1;
 		}
 	}
-	if (json)
-		printf("]}\n");
+	if (json) {
+		json_end(&j);
+		json_end(&j);
+	}
 	return status;
 }
 

@@ -83,7 +83,6 @@ void	warn_unseen(const struct pipc_list *, const char *);
 int	finish_stdout(int);
 
 /* util_object.c: shared by create, rm, map, send and recv */
-const char	*obj_label(int, const char *);
 const char	*check_name(const char *, enum pipc_type);
 int		 open_dir(enum pipc_type);
 uint64_t	 size_arg(const char *, const char *);
@@ -100,5 +99,38 @@ struct timespec	 deadline(struct timespec);
 /* ls.c, for __complete */
 int	ls_complete_columns(void);
 int	ls_complete_objects(const char *);
+
+/* common.c: words and numbers as output shows them */
+#define DECIMAL_MAX	24	/* a long long in decimal, with its NUL */
+const char	*obj_label(int, const char *);
+const char	*shown_kept(const char *);
+const char	*decimal(char *, long long);
+const char	*size_shown(char *, long long, int);
+
+/* util_json.c: the one JSON writer; a key is NULL inside an array */
+enum { JSON_COMPACT, JSON_SPACED };
+struct json {
+	unsigned	 depth;
+	unsigned	 more;		/* bit d: level d has a value already */
+	unsigned	 lines;		/* bit d: level d puts each on a line */
+	unsigned	 array;		/* bit d: level d is an array */
+	int		 spaced;	/* ", " and ": ", elements indented */
+	char		 out[1024];	/* what stdout has yet to get */
+	size_t		 len;
+};
+void	json_begin(struct json *, int);
+void	json_object(struct json *, const char *);
+void	json_array(struct json *, const char *, int);
+void	json_end(struct json *);
+void	json_null(struct json *, const char *);
+void	json_bool(struct json *, const char *, int);
+void	json_int(struct json *, const char *, long long);
+void	json_uint(struct json *, const char *, unsigned long long);
+void	json_str(struct json *, const char *, const char *);
+void	json_str_pre(struct json *, const char *, const char *, const char *);
+void	json_mem(struct json *, const char *, const char *, size_t);
+
+/* ls.c: what create shows of the object it made, as ls shows it */
+int	ls_show(enum pipc_type, const char *, int);
 
 #endif

@@ -2,6 +2,8 @@
 #include <err.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <libutil.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +47,26 @@ common_option(const struct cmd *c, int ch, const char *arg)
 	}
 }
 
+/* A name in a message, every byte of it escaped (\xHH), and a prefix. */
+#define SHOWN_NAME_MAX	(NAME_MAX * 4 + 8)
+
 /*
- * A word from the command line as a message shows it: escaped, so that no
- * control byte reaches the terminal. Four buffers in turn: up to four may
- * stand in one message; keep none.
+ * Words in messages are escaped, so that no control byte reaches the
+ * terminal: prefix, then s escaped, into buf. shown, obj_label and
+ * shown_kept differ only in their buffers: some callers keep what they
+ * got while others show more words, so each set is its own.
  */
+static const char *
+escaped_word(char *buf, size_t size, const char *prefix, const char *s)
+{
+	size_t n = strlcpy(buf, prefix, size);
+
+	pipc_escape_text(buf + n, size - n, s, 0);
+	return buf;
+}
+
+/* A word from the command line. Four buffers in turn: up to four may
+ * stand in one message; keep none. */
 const char *
 shown(const char *s)
 {
@@ -57,8 +74,64 @@ shown(const char *s)
 	static unsigned next;
 
 	next = (next + 1) % 4;
-	pipc_escape_text(buf[next], sizeof(buf[next]), s, 0);
-	return buf[next];
+	return escaped_word(buf[next], sizeof(buf[next]), "", s);
+}
+
+/* An object's name as "kind:/name", or "/name" for no kind (t < 0). Two
+ * buffers in turn: a command may keep one as its label for a while. */
+const char *
+obj_label(int t, const char *name)
+{
+	static char buf[2][SHOWN_NAME_MAX];
+	static unsigned next;
+	char prefix[16];
+
+	next = !next;
+	snprintf(prefix, sizeof(prefix), "%s%s/",
+	    t >= 0 ? pipc_type_name((enum pipc_type)t) : "", t >= 0 ? ":" : "");
+	return escaped_word(buf[next], sizeof(buf[next]), prefix,
+	    name[0] == '/' ? name + 1 : name);
+}
+
+/* The name a command shows in every message (lock's), and lock's other
+ * words: one buffer, kept until the next call. */
+const char *
+shown_kept(const char *s)
+{
+	static char buf[SHOWN_NAME_MAX];
+
+	return escaped_word(buf, sizeof(buf), "", s);
+}
+
+/*
+ * Decimal without printf: a listing formats a hundred thousand numbers.
+ * Written at the end of buf (DECIMAL_MAX bytes); returns where it begins.
+ */
+const char *
+decimal(char *buf, long long v)
+{
+	unsigned long long u = v < 0 ? -(unsigned long long)v :
+	    (unsigned long long)v;
+	char *p = buf + DECIMAL_MAX;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+/* A size as tables show it, in four characters at most (4.1K, 1.5M), or in
+ * bytes with -b or where those will not do. buf holds DECIMAL_MAX bytes. */
+const char *
+size_shown(char *buf, long long v, int bytes)
+{
+	if (!bytes && humanize_number(buf, 5, v, "", HN_AUTOSCALE,
+	    HN_NOSPACE | HN_DECIMAL) != -1)
+		return buf;
+	return decimal(buf, v);
 }
 
 /*

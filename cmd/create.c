@@ -1,7 +1,6 @@
 /* create: make a shared memory object, semaphore or queue, exclusively. */
 #include <err.h>
 #include <errno.h>
-#include <libutil.h>
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,44 +200,15 @@ check_capacity(const struct req *r, const char *arg)
 {
 	struct statvfs sv;
 	uint64_t cap;
-	char human[8];
+	char human[DECIMAL_MAX];
 
 	if (statvfs(dirs.shm, &sv) == -1 || sv.f_blocks == 0)
 		return;
 	cap = (uint64_t)sv.f_blocks * sv.f_frsize;
 	if (r->size <= cap)
 		return;
-	humanize_number(human, 5, (int64_t)cap, "", HN_AUTOSCALE,
-	    HN_NOSPACE | HN_DECIMAL);
 	errx(2, "-s %s is larger than the whole filesystem of %s (%s)", arg,
-	    dirs.shm, human);
-}
-
-/* Show it as pipc ls does: ls itself, with the name as a literal pattern. */
-static int
-show(const struct req *r, int json)
-{
-	char *pat, *p, *av[4];
-	const char *s;
-	int ac = 0;
-
-	if ((pat = malloc(strlen(r->name) * 2 + 5)) == NULL)
-		err(1, NULL);
-	p = pat + sprintf(pat, "%s:", pipc_type_name(r->type));
-	for (s = r->name; *s != '\0'; s++) {
-		*p++ = '\\';
-		*p++ = *s;
-	}
-	*p = '\0';
-	av[ac++] = "ls";
-	if (json)
-		av[ac++] = "-J";
-	av[ac++] = pat;
-	av[ac] = NULL;
-	optind = 0;
-	ac = cmd_ls.fn(ac, av);
-	free(pat);
-	return ac;
+	    dirs.shm, size_shown(human, (long long)cap, 0));
 }
 
 static int
@@ -322,5 +292,5 @@ create_main(int argc, char **argv)
 	rv = r.type == PIPC_SHM ? make_shm(dfd, &r) :
 	    r.type == PIPC_SEM ? make_sem(dfd, &r) : make_mq(dfd, &r);
 	close(dfd);
-	return rv != 0 ? rv : show(&r, json);
+	return rv != 0 ? rv : ls_show(r.type, r.name, json);
 }

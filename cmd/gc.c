@@ -220,7 +220,7 @@ gc_main(int argc, char **argv)
 	struct opts op;
 	struct row *rows;
 	char name[4096], buf[256];
-	const char *orig, *act, *sep = "";
+	const char *orig, *act;
 	unsigned types = 0, want = 0;
 	size_t i, n = 0;
 	int ch, rv = 0, min_age = 0, a, width = 0, lockfd = -1;
@@ -314,8 +314,7 @@ gc_main(int argc, char **argv)
 		    &l.v[rows[i].obj], 0)) >
 		    width)
 			width = a;
-	if (op.json)
-		printf("{\"objects\":[");
+	gc_print_begin(&op);
 	for (i = 0; i < n; i++) {
 		gc_count(&t, &rows[i], &l.v[rows[i].obj], &op);
 		if (rows[i].gc != NULL && rows[i].gc->result == PIPC_GC_FAILED) {
@@ -329,9 +328,6 @@ gc_main(int argc, char **argv)
 		act = gc_action(&rows[i], &op, buf, sizeof(buf));
 		if (!gc_shown(&rows[i], &op))
 			continue;
-		if (op.json)
-			printf("%s\n", sep);
-		sep = ",";
 		gc_print_row(&l, &rows[i], &op, act, width);
 	}
 	gc_summary(&t, &op);

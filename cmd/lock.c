@@ -130,7 +130,7 @@ fit(struct pipc_lock *lk, const char *name, int value)
 		    "admits %d at once", value, value);
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		if ((pw = getpwuid(st.st_uid)) != NULL) {
-			/* Not lock_shown: its buffer holds the name. */
+			/* Not shown_kept: its buffer holds the name. */
 			pipc_escape_text(pwname, sizeof(pwname), pw->pw_name,
 			    0);
 			snprintf(user, sizeof(user), "%s (uid %u)", pwname,
@@ -325,7 +325,7 @@ lock_main(int argc, char **argv)
 		case 'm':
 			if (pipc_parse_mode(optarg, &op.mode) == -1) {
 				warnx("-m %s: not an octal mode",
-				    lock_shown(optarg));
+				    shown_kept(optarg));
 				usage(&cmd_lock);
 			}
 			break;
@@ -340,7 +340,7 @@ lock_main(int argc, char **argv)
 			if (pipc_parse_duration(optarg, &op.stale_after) ==
 			    -1) {
 				warnx("--stale-after %s: not a duration (30s, "
-				    "10m, 2h, 1d)", lock_shown(optarg));
+				    "10m, 2h, 1d)", shown_kept(optarg));
 				usage(&cmd_lock);
 			}
 			break;
@@ -389,7 +389,7 @@ lock_main(int argc, char **argv)
 	lock_wait_start(&op.w, &now);
 	if ((rv = lock_open(&lk, name, 1, op.mode, &op.w)) != 0)
 		return rv;
-	name = lock_shown(name);	/* only shown from here on */
+	name = shown_kept(name);	/* only shown from here on */
 	lk.counting = op.any_sem;
 	if (!op.any_sem && fit(&lk, name, -1) != 0)
 		rv = 1;

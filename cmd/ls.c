@@ -1,64 +1,11 @@
 /* ls: list POSIX IPC objects, their holders and their state. */
 #include <err.h>
-#include <errno.h>
-#include <grp.h>
-#include <libutil.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-#include "cmd.h"
-
-enum col {
-	C_TYPE, C_NAME, C_PATH, C_SIZE, C_OWNER, C_UID, C_GROUP, C_GID,
-	C_MODE, C_MTIME, C_INODE, C_HOLDERS, C_PIDS, C_STATE, C_VALUE,
-	C_WAITERS, C_LOCKOWNER, C_MSGS, C_MAXMSG, C_MSGSIZE, C_QSIZE, C_NOTIFY,
-	C_SOURCE, C_NCOLS
-};
-
-/* One table drives -o, -H, the help text and the completions. */
-static const struct column {
-	const char	*name;
-	int		 right;		/* numbers are right-aligned */
-	int		 holders;	/* needs the /proc scan */
-	const char	*help;
-} columns[C_NCOLS] = {
-	[C_TYPE]	= { "TYPE", 0, 0, "kind: shm, sem or mq" },
-	[C_NAME]	= { "NAME", 0, 0, "name, as given to *_open" },
-	[C_PATH]	= { "PATH", 0, 0, "file of the object" },
-	[C_SIZE]	= { "SIZE", 1, 0, "size in bytes (human unless -b)" },
-	[C_OWNER]	= { "OWNER", 0, 0, "owning user" },
-	[C_UID]		= { "UID", 1, 0, "owning user ID" },
-	[C_GROUP]	= { "GROUP", 0, 0, "owning group" },
-	[C_GID]		= { "GID", 1, 0, "owning group ID" },
-	[C_MODE]	= { "MODE", 0, 0, "permissions, octal" },
-	[C_MTIME]	= { "MTIME", 0, 0, "last change of contents" },
-	[C_INODE]	= { "INODE", 1, 0, "inode number" },
-	[C_HOLDERS]	= { "HOLDERS", 1, 1, "processes seen holding it; N+: and "
-			    "more the kernel knows of" },
-	[C_PIDS]	= { "PIDS", 0, 1, "holders as PID(command)" },
-	[C_STATE]	= { "STATE", 0, 1, "in-use, orphan, stale-lock, corrupt, "
-			    "foreign or unknown" },
-	[C_VALUE]	= { "VALUE", 1, 0, "semaphore value" },
-	[C_WAITERS]	= { "WAITERS", 1, 0, "semaphore waiters" },
-	[C_LOCKOWNER]	= { "LOCKOWNER", 0, 0, "held lock's recorded owner, "
-			    "PID(command) or PID(dead)" },
-	[C_MSGS]	= { "MSGS", 1, 0, "messages in the queue" },
-	[C_MAXMSG]	= { "MAXMSG", 1, 0, "queue capacity in messages" },
-	[C_MSGSIZE]	= { "MSGSIZE", 1, 0, "largest message in bytes" },
-	[C_QSIZE]	= { "QSIZE", 1, 0, "bytes of messages queued" },
-	[C_NOTIFY]	= { "NOTIFY", 1, 0, "PID registered for notification" },
-	[C_SOURCE]	= { "SOURCE", 0, 1, "what told the state: proc, kernel "
-			    "or both" },
-};
-
-static const enum col defaults[] = {
-	C_TYPE, C_NAME, C_SIZE, C_OWNER, C_MODE, C_HOLDERS, C_STATE, C_VALUE,
-	C_MSGS
-};
+#include "util_ls.h"
 
 enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE };
 
@@ -88,442 +35,104 @@ const struct cmd cmd_ls = {
 	OPND_OBJECT, 0
 };
 
-struct opts {
-	enum col	 cols[C_NCOLS * 2];
-	size_t		 ncols;
-	int		 bytes, json, noheadings, raw, null, orphans, stale, pids;
-};
-
-/* Small caches: a listing has thousands of objects but few owners. */
-static const char *
-user_name(uid_t uid)
+/*
+ * The columns in their places, which are not their order in the table
+ * (the JSON's); returns how many.
+ */
+static size_t
+columns(const struct field **v)
 {
-	static struct { uid_t id; char *name; } cache[16];
-	static size_t n;
-	struct passwd *pw;
-	size_t i;
+	size_t i, n = 0;
+	int place;
 
-	for (i = 0; i < n; i++)
-		if (cache[i].id == uid)
-			return cache[i].name;
-	pw = getpwuid(uid);
-	if (n == sizeof(cache) / sizeof(cache[0]))
-		return pw != NULL ? pw->pw_name : NULL;
-	cache[n].id = uid;
-	cache[n].name = pw != NULL ? strdup(pw->pw_name) : NULL;
-	return cache[n++].name;
+	for (place = 1; place <= (int)ls_nfields; place++)
+		for (i = 0; i < ls_nfields; i++)
+			if (ls_fields[i].place == place)
+				v[n++] = &ls_fields[i];
+	return n;
 }
 
-static const char *
-group_name(gid_t gid)
+/* The column of that heading, in any case; NULL if there is none. */
+static const struct field *
+column(const char *heading)
 {
-	static struct { gid_t id; char *name; } cache[16];
-	static size_t n;
-	struct group *gr;
 	size_t i;
 
+	for (i = 0; i < ls_nfields; i++)
+		if (ls_fields[i].heading != NULL &&
+		    strcasecmp(heading, ls_fields[i].heading) == 0)
+			return &ls_fields[i];
+	return NULL;
+}
+
+/* The list takes each column twice, no more. */
+static int
+add_column(struct opts *op, const struct field *f)
+{
+	const struct field *v[LS_COLS_MAX];
+
+	if (op->ncols == 2 * columns(v)) {
+		warnx("too many columns");
+		return -1;
+	}
+	op->cols[op->ncols++] = f;
+	return 0;
+}
+
+/* What ls shows without -o, and what -o +LIST adds to. */
+static void
+add_defaults(struct opts *op)
+{
+	const struct field *v[LS_COLS_MAX];
+	size_t i, n = columns(v);
+
 	for (i = 0; i < n; i++)
-		if (cache[i].id == gid)
-			return cache[i].name;
-	gr = getgrgid(gid);
-	if (n == sizeof(cache) / sizeof(cache[0]))
-		return gr != NULL ? gr->gr_name : NULL;
-	cache[n].id = gid;
-	cache[n].name = gr != NULL ? strdup(gr->gr_name) : NULL;
-	return cache[n++].name;
+		if (v[i]->flags & F_DEFAULT)
+			op->cols[op->ncols++] = v[i];
 }
 
 static int
 parse_columns(struct opts *op, const char *list)
 {
+	const struct field *f;
 	char *copy, *s, *tok;
-	size_t i;
+	int rv = 0;
 
 	op->ncols = 0;
 	if (*list == '+') {
 		list++;
-		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-			op->cols[op->ncols++] = defaults[i];
+		add_defaults(op);
 	}
 	if ((copy = strdup(list)) == NULL)
 		err(1, NULL);
-	for (s = copy; (tok = strsep(&s, ",")) != NULL; ) {
-		for (i = 0; i < C_NCOLS; i++)
-			if (strcasecmp(tok, columns[i].name) == 0)
-				break;
-		if (i == C_NCOLS) {
+	for (s = copy; rv == 0 && (tok = strsep(&s, ",")) != NULL; ) {
+		if ((f = column(tok)) != NULL)
+			rv = add_column(op, f);
+		else {
 			warnx("unknown column '%s'; 'pipc ls -H' lists them",
 			    shown(tok));
-			free(copy);
-			return -1;
+			rv = -1;
 		}
-		if (op->ncols == sizeof(op->cols) / sizeof(op->cols[0])) {
-			warnx("too many columns");
-			free(copy);
-			return -1;
-		}
-		op->cols[op->ncols++] = (enum col)i;
 	}
 	free(copy);
-	return 0;
-}
-
-/* Decimal without printf: a listing formats a hundred thousand numbers. */
-static const char *
-num(char *buf, unsigned long long v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	size_t n;
-
-	*--p = '\0';
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(buf, p, n);
-	return buf;
-}
-
-/* Held, says the kernel, by a process /proc did not show. */
-static int
-unseen(const struct pipc_obj *o)
-{
-	return o->held == PIPC_HELD_YES && o->nhold == 0 &&
-	    (o->by & PIPC_BY_KERNEL);
-}
-
-static const char *
-source(const struct pipc_obj *o)
-{
-	switch (o->by) {
-	case PIPC_BY_PROC:
-		return "proc";
-	case PIPC_BY_KERNEL:
-		return "kernel";
-	case PIPC_BY_PROC | PIPC_BY_KERNEL:
-		return "both";
-	}
-	return NULL;
-}
-
-static const char *
-cell(enum col c, const struct pipc_list *l, const struct pipc_obj *o,
-    const struct opts *op, char *buf, size_t size)
-{
-	char tmp[64];
-	const char *s;
-	size_t n, i;
-	struct tm tm;
-
-	switch (c) {
-	case C_TYPE:
-		return pipc_type_name(o->type);
-	case C_NAME:
-		/* A gc quarantine shows the name it had: pipc-gc(1). */
-		pipc_gc_label(buf, size, o, op->raw ? PIPC_ESC_SPACE : 0);
-		return buf;
-	case C_PATH:
-		n = (size_t)snprintf(buf, size, "%s/",
-		    pipc_dir_of(&dirs, o->type));
-		if (n < size)
-			pipc_escape_text(buf + n, size - n, o->file,
-			    op->raw ? PIPC_ESC_SPACE : 0);
-		return buf;
-	case C_SIZE:
-		if (op->bytes || humanize_number(buf, 5, o->st.st_size, "",
-		    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
-			num(buf, (unsigned long long)o->st.st_size);
-		return buf;
-	case C_OWNER:
-		if ((s = user_name(o->st.st_uid)) != NULL)
-			return s;
-		/* FALLTHROUGH */
-	case C_UID:
-		return num(buf, o->st.st_uid);
-	case C_GROUP:
-		if ((s = group_name(o->st.st_gid)) != NULL)
-			return s;
-		/* FALLTHROUGH */
-	case C_GID:
-		return num(buf, o->st.st_gid);
-	case C_MODE:
-		for (i = 0; i < 4; i++)
-			buf[i] = (char)('0' + (o->st.st_mode >> (9 - 3 * i) & 7));
-		buf[4] = '\0';
-		return buf;
-	case C_MTIME:
-		localtime_r(&o->st.st_mtime, &tm);
-		strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-		return buf;
-	case C_INODE:
-		return num(buf, o->st.st_ino);
-	case C_HOLDERS:
-		if (o->nhold == 0 && o->state == PIPC_UNKNOWN)
-			return "?";
-		num(buf, o->nhold);
-		if (unseen(o))
-			strlcat(buf, "+", size);
-		return buf;
-	case C_PIDS:
-		if (o->nhold == 0)
-			return "-";
-		for (n = 0, i = 0; i < o->nhold && n < size; i++) {
-			pipc_escape_text(tmp, sizeof(tmp),
-			    l->procs[o->hold[i]].comm,
-			    op->raw ? PIPC_ESC_SPACE : 0);
-			n += (size_t)snprintf(buf + n, size - n, "%s%d(%s)",
-			    i ? "," : "", (int)l->procs[o->hold[i]].pid, tmp);
-		}
-		return buf;
-	case C_STATE:
-		return pipc_state_name(o->state);
-	case C_VALUE:
-	case C_WAITERS:
-		if (o->type != PIPC_SEM || o->foreign)
-			return "-";
-		if (!o->facts)
-			return "?";
-		return num(buf, c == C_VALUE ? o->value : o->waiters);
-	case C_LOCKOWNER:
-		if (o->lock == NULL)
-			return "-";
-		pipc_escape_text(tmp, sizeof(tmp), o->lock->comm,
-		    op->raw ? PIPC_ESC_SPACE : 0);
-		snprintf(buf, size, "%d(%s)", (int)o->lock->pid,
-		    o->lock->alive == PIPC_OWNER_DEAD ? "dead" :
-		    o->lock->alive == PIPC_OWNER_UNKNOWN ? "?" : tmp);
-		return buf;
-	case C_MSGS:
-	case C_MAXMSG:
-	case C_MSGSIZE:
-		if (o->type != PIPC_MQ || o->foreign)
-			return "-";
-		if (!o->attrs)
-			return "?";
-		snprintf(buf, size, "%ld", c == C_MSGS ? o->msgs :
-		    c == C_MAXMSG ? o->maxmsg : o->msgsize);
-		return buf;
-	case C_QSIZE:
-	case C_NOTIFY:
-		if (o->type != PIPC_MQ || o->foreign)
-			return "-";
-		if (!o->facts)
-			return "?";
-		snprintf(buf, size, "%ld",
-		    c == C_QSIZE ? o->qsize : (long)o->notify_pid);
-		return buf;
-	case C_SOURCE:
-		return source(o) != NULL ? source(o) : "-";
-	case C_NCOLS:
-		break;
-	}
-	return "";
-}
-
-/* Terminal cells count code points, not bytes. */
-static size_t
-width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s != '\0'; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-/*
- * Pad with fwrite, not printf("%*s"): a 20,000-row table spent a tenth of
- * its time parsing that format.
- */
-/*
- * The table is formatted once into one buffer, cell after cell, each ended
- * by NUL; widths are taken on the way, then lines are written whole.
- */
-struct cells {
-	char		*text;
-	size_t		 len, cap;
-};
-
-static void
-cells_add(struct cells *c, const char *s)
-{
-	size_t n = strlen(s) + 1, cap;
-	char *t;
-
-	if (c->cap - c->len < n) {
-		cap = c->cap ? c->cap : 65536;
-		while (cap - c->len < n)
-			cap *= 2;
-		if ((t = realloc(c->text, cap)) == NULL)
-			err(1, NULL);
-		c->text = t;
-		c->cap = cap;
-	}
-	memcpy(c->text + c->len, s, n);
-	c->len += n;
+	return rv;
 }
 
 static void
-put_line(char **line, size_t *cap, size_t len)
+opts_init(struct opts *op)
 {
-	if (*cap < len) {
-		if ((*line = realloc(*line, len)) == NULL)
-			err(1, NULL);
-		*cap = len;
-	}
-}
-
-static void
-print_table(const struct pipc_list *l, const struct opts *op,
-    const char *show)
-{
-	size_t w[C_NCOLS * 2] = { 0 }, i, j, n, pad, cap = 0, len;
-	struct cells c = { NULL, 0, 0 };
-	char buf[4096], *line = NULL;
-	const char *s;
-
-	for (j = 0; j < op->ncols && !op->noheadings; j++)
-		cells_add(&c, columns[op->cols[j]].name);
-	for (i = 0; i < l->n; i++)
-		for (j = 0; show[i] && j < op->ncols; j++)
-			cells_add(&c, cell(op->cols[j], l, &l->v[i], op, buf,
-			    sizeof(buf)));
-	if (c.len == 0)
-		return;
-	for (s = c.text, j = 0; !op->raw && s < c.text + c.len;
-	    s += strlen(s) + 1, j = (j + 1) % op->ncols)
-		if ((n = width(s)) > w[j])
-			w[j] = n;
-	for (s = c.text; s < c.text + c.len; ) {
-		for (len = 0, j = 0; j < op->ncols; j++, s += n + 1) {
-			n = strlen(s);
-			pad = op->raw ? 0 : w[j] - width(s);
-			put_line(&line, &cap, len + pad + n + 2);
-			if (j > 0)
-				line[len++] = ' ';
-			if (columns[op->cols[j]].right) {
-				memset(line + len, ' ', pad);
-				len += pad;
-			}
-			memcpy(line + len, s, n);
-			len += n;
-			if (!columns[op->cols[j]].right && j + 1 < op->ncols) {
-				memset(line + len, ' ', pad);
-				len += pad;
-			}
-		}
-		line[len++] = '\n';
-		fwrite(line, 1, len, stdout);
-	}
-	free(line);
-	free(c.text);
-}
-
-static void
-json_str(const char *key, const char *s)
-{
-	char buf[4096];
-
-	if (s == NULL) {
-		printf(",\"%s\":null", key);
-		return;
-	}
-	pipc_escape_json(buf, sizeof(buf), s);
-	printf(",\"%s\":\"%s\"", key, buf);
-}
-
-static void
-json_num(const char *key, long long v, int known)
-{
-	if (known)
-		printf(",\"%s\":%lld", key, v);
-	else
-		printf(",\"%s\":null", key);
-}
-
-/* "lock_owner": the record of a held lock, or null; alive null if unknown. */
-static void
-print_lock_owner(const struct pipc_obj *o)
-{
-	if (o->lock == NULL) {
-		printf(",\"lock_owner\":null");
-		return;
-	}
-	printf(",\"lock_owner\":{\"pid\":%d,\"start\":%llu,\"boot_id\":\"%s\","
-	    "\"pidns\":%llu,\"alive\":%s}", (int)o->lock->pid, o->lock->start,
-	    o->lock->boot_id, o->lock->pidns,
-	    o->lock->alive == PIPC_OWNER_ALIVE ? "true" :
-	    o->lock->alive == PIPC_OWNER_DEAD ? "false" : "null");
-}
-
-static void
-print_json(const struct pipc_list *l, const char *show)
-{
-	const struct pipc_obj *o;
-	const char *sep = "";
-	char buf[4096];
-	size_t i, j;
-
-	printf("{\"objects\":[");
-	for (i = 0; i < l->n; i++) {
-		if (!show[i])
-			continue;
-		o = &l->v[i];
-		pipc_escape_json(buf, sizeof(buf), o->name);
-		printf("%s\n{\"type\":\"%s\",\"name\":\"/%s\"", sep,
-		    pipc_type_name(o->type), buf);
-		sep = ",";
-		if (o->quarantine && pipc_gc_origin(o) != NULL) {
-			pipc_escape_json(buf, sizeof(buf), pipc_gc_origin(o));
-			printf(",\"quarantine\":\"/%s\"", buf);
-		} else if (o->quarantine)
-			printf(",\"quarantine\":null");
-		pipc_escape_json(buf, sizeof(buf), pipc_dir_of(&dirs, o->type));
-		printf(",\"path\":\"%s/", buf);
-		pipc_escape_json(buf, sizeof(buf), o->file);
-		printf("%s\"", buf);
-		json_num("size", o->st.st_size, 1);
-		json_num("uid", o->st.st_uid, 1);
-		json_str("user", user_name(o->st.st_uid));
-		json_num("gid", o->st.st_gid, 1);
-		json_str("group", group_name(o->st.st_gid));
-		printf(",\"mode\":\"%04o\"", (unsigned)o->st.st_mode & 07777);
-		json_num("mtime", o->st.st_mtime, 1);
-		json_num("inode", (long long)o->st.st_ino, 1);
-		printf(",\"holders\":[");
-		for (j = 0; j < o->nhold; j++) {
-			printf("%s{\"pid\":%d", j ? "," : "",
-			    (int)l->procs[o->hold[j]].pid);
-			json_str("comm", l->procs[o->hold[j]].comm);
-			putchar('}');
-		}
-		printf("],\"unseen_holder\":%s", unseen(o) ? "true" : "false");
-		json_str("source", source(o));
-		printf(",\"state\":\"%s\"", pipc_state_name(o->state));
-		if (o->type == PIPC_SEM) {
-			json_num("value", o->value, o->facts);
-			json_num("waiters", o->waiters, o->facts);
-			printf(",\"temp\":%s", o->temp ? "true" : "false");
-			print_lock_owner(o);
-		} else if (o->type == PIPC_MQ) {
-			json_num("msgs", o->msgs, o->attrs);
-			json_num("maxmsg", o->maxmsg, o->attrs);
-			json_num("msgsize", o->msgsize, o->attrs);
-			json_num("qsize", o->qsize, o->facts);
-			json_num("notify_pid", o->notify_pid, o->facts);
-		}
-		putchar('}');
-	}
-	printf("\n]}\n");
+	memset(op, 0, sizeof(*op));
+	add_defaults(op);
 }
 
 static void
 list_columns(void)
 {
-	size_t i;
+	const struct field *v[LS_COLS_MAX];
+	size_t i, n = columns(v);
 
-	for (i = 0; i < C_NCOLS; i++)
-		printf("%-8s %s\n", columns[i].name, columns[i].help);
+	for (i = 0; i < n; i++)
+		printf("%-8s %s\n", v[i]->heading, v[i]->help);
 }
 
 /*
@@ -575,55 +184,25 @@ warn_unread(const struct pipc_list *l)
 		warn_unseen(l, "are 'unknown'");
 }
 
+/* The listing, once the options are read: ls's, and create's result. */
 static int
-ls_main(int argc, char **argv)
+list(struct opts *op, unsigned types, int argc, char **argv)
 {
+	const struct field *pids = column("PIDS");
 	struct pipc_list l;
-	struct opts op;
-	unsigned types = 0;
 	char *show;
 	size_t i;
-	int ch, rv = 0, holders;
+	int rv = 0, holders;
 
-	memset(&op, 0, sizeof(op));
-	memcpy(op.cols, defaults, sizeof(defaults));
-	op.ncols = sizeof(defaults) / sizeof(defaults[0]);
-	while ((ch = getopt_cmd(&cmd_ls, argc, argv)) != -1) {
-		switch (ch) {
-		case 'b': op.bytes = 1; break;
-		case 'H': list_columns(); return 0;
-		case 'J': op.json = 1; break;
-		case 'n': op.noheadings = 1; break;
-		case 'o':
-			if (parse_columns(&op, optarg) == -1)
-				return 2;
-			break;
-		case 'p': op.pids = 1; break;
-		case 'r': op.raw = 1; break;
-		case 't': types |= type_arg(optarg); break;
-		case '0': op.null = 1; break;
-		case OPT_ORPHANS: op.orphans = 1; break;
-		case OPT_STALE: op.stale = 1; break;
-		default:
-			common_option(&cmd_ls, ch, optarg);
-		}
-	}
-	argc -= optind;
-	argv += optind;
 	/* -p adds PIDS to whatever -o chose, before or after it. */
-	for (i = 0; op.pids && i < op.ncols && op.cols[i] != C_PIDS; i++)
+	for (i = 0; op->pids && i < op->ncols && op->cols[i] != pids; i++)
 		continue;
-	if (op.pids && i == op.ncols) {
-		if (op.ncols == sizeof(op.cols) / sizeof(op.cols[0])) {
-			warnx("too many columns");
-			return 2;
-		}
-		op.cols[op.ncols++] = C_PIDS;
-	}
+	if (op->pids && i == op->ncols && add_column(op, pids) == -1)
+		return 2;
 	types = pattern_types(types, argc, argv);
-	holders = op.json || op.orphans || op.stale;
-	for (i = 0; i < op.ncols && !op.null; i++)
-		holders |= columns[op.cols[i]].holders;
+	holders = op->json || op->orphans || op->stale;
+	for (i = 0; i < op->ncols && !op->null; i++)
+		holders |= (op->cols[i]->flags & F_HOLDERS) != 0;
 
 	if (pipc_scan(&l, &dirs, types | (holders ? PIPC_SCAN_HELD : 0)) ==
 	    -1) {
@@ -647,28 +226,89 @@ ls_main(int argc, char **argv)
 	pipc_list_sort(&l);
 	if ((show = malloc(l.n + 1)) == NULL)
 		err(1, NULL);
-	if (select_objects(&l, &op, argc, argv, show) > 0)
+	if (select_objects(&l, op, argc, argv, show) > 0)
 		rv = 1;
-	if (op.null) {
+	if (op->null) {
 		for (i = 0; i < l.n; i++)
 			if (show[i])
 				printf("/%s%c", l.v[i].name, '\0');
-	} else if (op.json)
-		print_json(&l, show);
+	} else if (op->json)
+		ls_print_json(&l, show);
 	else
-		print_table(&l, &op, show);
+		ls_print_table(&l, op, show);
 	free(show);
 	pipc_list_free(&l);
+	return rv;
+}
+
+static int
+ls_main(int argc, char **argv)
+{
+	struct opts op;
+	unsigned types = 0;
+	int ch;
+
+	opts_init(&op);
+	while ((ch = getopt_cmd(&cmd_ls, argc, argv)) != -1) {
+		switch (ch) {
+		case 'b': op.bytes = 1; break;
+		case 'H': list_columns(); return 0;
+		case 'J': op.json = 1; break;
+		case 'n': op.noheadings = 1; break;
+		case 'o':
+			if (parse_columns(&op, optarg) == -1)
+				return 2;
+			break;
+		case 'p': op.pids = 1; break;
+		case 'r': op.raw = 1; break;
+		case 't': types |= type_arg(optarg); break;
+		case '0': op.null = 1; break;
+		case OPT_ORPHANS: op.orphans = 1; break;
+		case OPT_STALE: op.stale = 1; break;
+		default:
+			common_option(&cmd_ls, ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	return list(&op, types, argc, argv);
+}
+
+/*
+ * What create shows of the object it made: ls's line or JSON for that
+ * kind and name alone, as a pattern that matches the name literally.
+ */
+int
+ls_show(enum pipc_type t, const char *name, int json)
+{
+	struct opts op;
+	char *pat, *p;
+	const char *s;
+	int rv;
+
+	opts_init(&op);
+	op.json = json;
+	if ((pat = malloc(strlen(name) * 2 + 5)) == NULL)
+		err(1, NULL);
+	p = pat + sprintf(pat, "%s:", pipc_type_name(t));
+	for (s = name; *s != '\0'; s++) {
+		*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '\0';
+	rv = list(&op, 0, 1, &pat);
+	free(pat);
 	return rv;
 }
 
 int
 ls_complete_columns(void)
 {
-	size_t i;
+	const struct field *v[LS_COLS_MAX];
+	size_t i, n = columns(v);
 
-	for (i = 0; i < C_NCOLS; i++)
-		printf("%s\n", columns[i].name);
+	for (i = 0; i < n; i++)
+		printf("%s\n", v[i]->heading);
 	return 0;
 }
 

@@ -33,18 +33,18 @@ const struct cmd cmd_recv = {
 	OPND_OBJECT, 0
 };
 
+/* One document per message, on a line of its own. */
 static void
 print_json(const char *msg, size_t len, unsigned prio)
 {
-	size_t need = pipc_escape_json_mem(NULL, 0, msg, len) + 1;
-	char *esc;
+	struct json j;
 
-	if ((esc = malloc(need)) == NULL)
-		err(1, NULL);
-	pipc_escape_json_mem(esc, need, msg, len);
-	printf("{\"priority\":%u,\"size\":%zu,\"message\":\"%s\"}\n", prio,
-	    len, esc);
-	free(esc);
+	json_begin(&j, JSON_COMPACT);
+	json_object(&j, NULL);
+	json_uint(&j, "priority", prio);
+	json_uint(&j, "size", len);
+	json_mem(&j, "message", msg, len);
+	json_end(&j);
 }
 
 static int

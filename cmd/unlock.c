@@ -142,7 +142,7 @@ unlock_main(int argc, char **argv)
 	if ((rv = lock_open(&lk, name, 0, 0, &w)) != 0)
 		return rv;
 	rv = 1;
-	name = lock_shown(name);	/* only shown from here on */
+	name = shown_kept(name);	/* only shown from here on */
 	if (pipc_lock_guard(&lk, lock_bound(&w)) == -1) {
 		if (errno == ETIMEDOUT) {
 			lock_guard_busy(name, &w);

@@ -1,6 +1,5 @@
 /* gc: its output, lines or JSON, and the summary. */
 #include <err.h>
-#include <libutil.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,35 +53,44 @@ gc_shown(const struct row *r, const struct opts *op)
 	    r->act == A_FOREIGN;
 }
 
+/* The JSON document, when -J asked for one: rows, then the summary. */
+static struct json json;
+
+void
+gc_print_begin(const struct opts *op)
+{
+	if (!op->json)
+		return;
+	json_begin(&json, JSON_COMPACT);
+	json_object(&json, NULL);
+	json_array(&json, "objects", 1);
+}
+
 void
 gc_print_row(const struct pipc_list *l, const struct row *r,
     const struct opts *op, const char *act, int width)
 {
 	const struct pipc_obj *o = &l->v[r->obj];
-	char name[4096], size[32], esc[1024];
+	char name[4096], size[DECIMAL_MAX];
 
 	if (op->json) {
-		pipc_escape_json(name, sizeof(name), o->name);
-		printf("{\"type\":\"%s\",\"name\":\"/%s\"",
-		    pipc_type_name(o->type), name);
-		if (o->quarantine && pipc_gc_origin(o) != NULL) {
-			pipc_escape_json(name, sizeof(name), pipc_gc_origin(o));
-			printf(",\"quarantine\":\"/%s\"", name);
-		} else if (o->quarantine)
-			printf(",\"quarantine\":null");
-		pipc_escape_json(esc, sizeof(esc), act);
-		printf(",\"size\":%lld,\"uid\":%u,\"inode\":%llu,"
-		    "\"reason\":\"%s\",\"action\":\"%s\"}",
-		    (long long)o->st.st_size, (unsigned)o->st.st_uid,
-		    (unsigned long long)o->st.st_ino, r->reason, esc);
+		json_object(&json, NULL);
+		json_str(&json, "type", pipc_type_name(o->type));
+		json_str_pre(&json, "name", "/", o->name);
+		if (o->quarantine)
+			json_str_pre(&json, "quarantine", "/",
+			    pipc_gc_origin(o));
+		json_int(&json, "size", o->st.st_size);
+		json_uint(&json, "uid", o->st.st_uid);
+		json_uint(&json, "inode", o->st.st_ino);
+		json_str(&json, "reason", r->reason);
+		json_str(&json, "action", act);
+		json_end(&json);
 		return;
 	}
 	pipc_gc_label(name, sizeof(name), o, 0);
-	if (op->bytes || humanize_number(size, 5, o->st.st_size, "",
-	    HN_AUTOSCALE, HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(size, sizeof(size), "%lld", (long long)o->st.st_size);
 	printf("%-3s %-*s %5s %-10s %s\n", pipc_type_name(o->type), width,
-	    name, size, r->reason, act);
+	    name, size_shown(size, o->st.st_size, op->bytes), r->reason, act);
 }
 
 void
@@ -121,29 +129,31 @@ void
 gc_summary(const struct tally *t, const struct opts *op)
 {
 	const char *sep = " (";
-	char size[16];
+	char size[DECIMAL_MAX];
 	size_t k, kept = 0;
 
 	for (k = 0; k < K_N; k++)
 		kept += t->kept[k];
 	if (op->json) {
-		printf("\n],\"summary\":{\"%s\":%zu,\"bytes\":%lld,"
-		    "\"%s\":%zu,\"kept\":%zu", op->dry || op->check ?
-		    "would_remove" : "removed", t->removed, t->bytes,
-		    op->dry || op->check ? "would_restore" : "restored",
-		    t->restored, kept);
+		json_end(&json);
+		json_object(&json, "summary");
+		json_uint(&json, op->dry || op->check ? "would_remove" :
+		    "removed", t->removed);
+		json_int(&json, "bytes", t->bytes);
+		json_uint(&json, op->dry || op->check ? "would_restore" :
+		    "restored", t->restored);
+		json_uint(&json, "kept", kept);
 		for (k = 0; k < K_N; k++)
-			printf(",\"%s\":%zu", kept_json[k], t->kept[k]);
-		printf(",\"foreign\":%zu,\"failed\":%zu}}\n", t->foreign,
-		    t->failed);
+			json_uint(&json, kept_json[k], t->kept[k]);
+		json_uint(&json, "foreign", t->foreign);
+		json_uint(&json, "failed", t->failed);
+		json_end(&json);
+		json_end(&json);
 		return;
 	}
-	if (op->bytes || humanize_number(size, 5, t->bytes, "", HN_AUTOSCALE,
-	    HN_NOSPACE | HN_DECIMAL) == -1)
-		snprintf(size, sizeof(size), "%lld", t->bytes);
 	printf("gc: %s %zu object%s (%s), kept %zu", op->dry || op->check ?
 	    "would remove" : "removed", t->removed, t->removed == 1 ? "" : "s",
-	    size, kept);
+	    size_shown(size, t->bytes, op->bytes), kept);
 	for (k = 0; k < K_N; k++)
 		if (t->kept[k] > 0) {
 			printf("%s%zu %s", sep, t->kept[k], kept_what[k]);

@@ -32,6 +32,7 @@ struct tally {
 
 const char	*gc_action(const struct row *, const struct opts *, char *, size_t);
 int		 gc_shown(const struct row *, const struct opts *);
+void		 gc_print_begin(const struct opts *);
 void		 gc_print_row(const struct pipc_list *, const struct row *,
 		    const struct opts *, const char *, int);
 void		 gc_count(struct tally *, const struct row *,

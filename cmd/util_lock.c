@@ -12,16 +12,6 @@
 #include "cmd.h"
 #include "util_lock.h"
 
-/* A name as messages show it: escaped, so no control byte reaches a tty. */
-const char *
-lock_shown(const char *name)
-{
-	static char buf[NAME_MAX * 4 + 8];
-
-	pipc_escape_text(buf, sizeof(buf), name, 0);
-	return buf;
-}
-
 static char bus_msg[NAME_MAX * 4 + 128];
 static size_t bus_len;
 static volatile sig_atomic_t bus_status = 1;
@@ -58,11 +48,11 @@ lock_name(const char *arg)
 
 	pipc_name_split(arg, &mask, &rest);
 	if (mask != PIPC_TYPE_BIT(PIPC_SEM)) {
-		warnx("%s: a lock is a semaphore (sem:NAME)", lock_shown(arg));
+		warnx("%s: a lock is a semaphore (sem:NAME)", shown_kept(arg));
 		return NULL;
 	}
 	if ((name = pipc_name_check(rest, PIPC_SEM, &why)) == NULL)
-		warnx("%s: bad name: %s", lock_shown(arg), why);
+		warnx("%s: bad name: %s", shown_kept(arg), why);
 	return name;
 }
 
@@ -98,7 +88,7 @@ lock_wait_arg(struct lock_wait *w, const char *arg)
 	struct timespec ts;
 
 	if (pipc_parse_seconds(arg, &ts) == -1) {
-		warnx("-w %s: not a number of seconds", lock_shown(arg));
+		warnx("-w %s: not a number of seconds", shown_kept(arg));
 		return -1;
 	}
 	w->timed = 1;
@@ -143,7 +133,7 @@ lock_waited(const struct lock_wait *w)
 
 	buf[0] = '\0';
 	if (w->timed && !w->nonblock)
-		/* A number: parsed already, and lock_shown's buffer may be
+		/* A number: parsed already, and shown_kept's buffer may be
 		 * holding the name. */
 		snprintf(buf, sizeof(buf), "timed out after %.40ss: ", w->arg);
 	return buf;
@@ -189,7 +179,7 @@ lock_open(struct pipc_lock *lk, const char *name, int create, mode_t mode,
 			pause.tv_nsec *= 2;
 	}
 	e = errno;
-	name = lock_shown(name);
+	name = shown_kept(name);
 	errno = e;
 	if (rv == -1 && errno == EWOULDBLOCK) {
 		warnx("%s/%s is busy: another process holds a lease on %s/sem.%s",
@@ -294,7 +284,7 @@ lock_parse_pid(const char *s)
 
 	v = strtonum(s, 1, INT32_MAX, &errstr);
 	if (errstr != NULL) {
-		warnx("PID %s: %s", lock_shown(s), errstr);
+		warnx("PID %s: %s", shown_kept(s), errstr);
 		return -1;
 	}
 	return (pid_t)v;

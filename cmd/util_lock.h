@@ -4,7 +4,6 @@
 
 #include "pipc.h"
 
-const char	*lock_shown(const char *);
 const char	*lock_name(const char *);
 /* How long -n or -w let lock and unlock wait, for every wait they make. */
 struct lock_wait {

@@ -10,24 +10,6 @@
 
 #include "cmd.h"
 
-/* "/name" or "shm:/name", escaped for a terminal; two may be in use. */
-const char *
-obj_label(int t, const char *name)
-{
-	static char buf[2][NAME_MAX * 4 + 8];
-	static int i;
-	size_t n = 0;
-
-	i = !i;
-	if (t >= 0)
-		n = (size_t)snprintf(buf[i], sizeof(buf[i]), "%s:",
-		    pipc_type_name((enum pipc_type)t));
-	buf[i][n++] = '/';
-	pipc_escape_text(buf[i] + n, sizeof(buf[i]) - n,
-	    name[0] == '/' ? name + 1 : name, 0);
-	return buf[i];
-}
-
 /* The bare name, or exit 2 naming the rule the name broke. */
 const char *
 check_name(const char *arg, enum pipc_type t)
