@@ -463,7 +463,8 @@ out:
  * whatever processes could not be read; else a /proc pass that read every
  * process says no; else nobody can say. A semaphore at 0 that nobody
  * holds is a lock: held while its recorded owner lives, stale once it is
- * dead (or none is recorded; its kind's state hook says so).
+ * dead (or none is recorded). What is true of one kind only, as stale and
+ * corrupt, its row's state hook says.
  */
 void
 pipc_classify(struct pipc_list *l)

@@ -100,7 +100,7 @@ struct pipc_kind {
 	const char	*name;		/* "sem": -t, "sem:" prefixes, output */
 	const char	*noun;		/* "a semaphore": "NAME is a semaphore" */
 	const char	*word;		/* "semaphore": "the semaphore NAME" */
-	const char	*missing;	/* "no such object" */
+	const char	*missing;	/* "queue": "NAME: no such queue" */
 	const char	*prefix;	/* of its file name: "sem.", or "" */
 	size_t		 dir;		/* offsetof(struct pipc_dirs, ...) */
 	/* Is path a directory such objects can live in: 1, 0, -1 with
@@ -110,7 +110,8 @@ struct pipc_kind {
 	 * why a name of another kind may not begin with its prefix. */
 	const char	*too_long;
 	const char	*taken;
-	const char *const *cmds;	/* whose operand is one, NULL-ended */
+	const char *const *cmds;	/* commands whose operand is one
+					 * ("lock", "unlock"), NULL-ended */
 	unsigned	 flags;		/* PIPC_KIND_* */
 	/* Whether an entry of its directory is one: by its file name. The
 	 * kind without claim takes what no other kind of its directory
