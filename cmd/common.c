@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -160,7 +161,7 @@ unsigned
 pattern_types(unsigned types, int argc, char **argv)
 {
 	unsigned mask = 0, m;
-	const char *rest;
+	const char *rest, *taken;
 	int a;
 
 	if (types == 0)
@@ -169,10 +170,11 @@ pattern_types(unsigned types, int argc, char **argv)
 		m = 0;
 		pipc_name_split(argv[a], &m, &rest);
 		mask |= m ? m : types;
-		/* Such a file is a semaphore's: no shm: pattern can match it. */
-		if (m == PIPC_TYPE_BIT(PIPC_SHM) && strncmp(rest + (*rest == '/'),
-		    "sem.", 4) == 0)
-			check_name(rest, PIPC_SHM);
+		/* Such a file is another kind's ("sem.x" a semaphore's): no
+		 * pattern of this kind can match it. */
+		if (m != 0 && pipc_name_taken(rest + (*rest == '/'),
+		    (enum pipc_type)(ffs((int)m) - 1), &taken) != -1)
+			check_name(rest, (enum pipc_type)(ffs((int)m) - 1));
 	}
 	return argc > 0 ? types & mask : types;
 }
@@ -197,11 +199,33 @@ pattern_match(const char *pattern, const struct pipc_obj *o,
 unsigned
 type_arg(const char *arg)
 {
+	const char *names[PIPC_NTYPES];
 	enum pipc_type t;
+	int i;
 
-	if (pipc_type_parse(arg, &t) == -1)
-		errx(2, "unknown type '%s': use shm, sem or mq", shown(arg));
+	if (pipc_type_parse(arg, &t) == -1) {
+		for (i = 0; i < PIPC_NTYPES; i++)
+			names[i] = pipc_type_name((enum pipc_type)i);
+		errx(2, "unknown type '%s': use %s", shown(arg),
+		    list_words(names, PIPC_NTYPES));
+	}
 	return PIPC_TYPE_BIT(t);
+}
+
+/* "a, b or c", as a sentence lists words; keep none. */
+const char *
+list_words(const char *const *words, size_t n)
+{
+	static char buf[512];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(buf, i + 1 == n ? " or " : ", ", sizeof(buf));
+		strlcat(buf, words[i], sizeof(buf));
+	}
+	return buf;
 }
 
 /*

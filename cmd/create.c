@@ -258,9 +258,7 @@ create_main(int argc, char **argv)
 	argv += optind;
 	/* "TYPE NAME", or one "TYPE:NAME". */
 	if (argc == 2) {
-		if (pipc_type_parse(argv[0], &r.type) == -1)
-			errx(2, "unknown type '%s': use shm, sem or mq",
-			    shown(argv[0]));
+		r.type = (enum pipc_type)(ffs((int)type_arg(argv[0])) - 1);
 		arg = argv[1];
 		/* Every other command reads "sem:x" as semaphore x: so does
 		 * create, and a prefix that says another kind is refused. */

@@ -192,8 +192,7 @@ operand(const char *arg, unsigned types, unsigned *mask)
 		if ((*mask & PIPC_TYPE_BIT(t)) &&
 		    (name = pipc_name_check(rest, t, &why)) != NULL)
 			return name;
-	return check_name(rest, *mask & PIPC_TYPE_BIT(PIPC_MQ) ? PIPC_MQ :
-	    *mask & PIPC_TYPE_BIT(PIPC_SHM) ? PIPC_SHM : PIPC_SEM);
+	return check_name(rest, pipc_name_loosest(*mask));
 }
 
 static int

@@ -14,20 +14,23 @@
 const char *
 check_name(const char *arg, enum pipc_type t)
 {
-	const char *name, *why, *sem, *dummy;
-	char buf[NAME_MAX * 4 + 8], semname[NAME_MAX * 4 + 8];
+	const char *name, *why, *rest, *dummy;
+	char buf[NAME_MAX * 4 + 8], othername[NAME_MAX * 4 + 8];
+	int other;
 
 	if ((name = pipc_name_check(arg, t, &why)) != NULL)
 		return name;
 	pipc_escape_text(buf, sizeof(buf), arg, 0);
-	/* A name good for a queue but not for shm begins "sem.": the user
-	 * may have meant the semaphore whose file that is. */
-	sem = (arg[0] == '/' ? arg + 1 : arg) + 4;
-	if (t == PIPC_SHM && pipc_name_check(arg, PIPC_MQ, &dummy) != NULL &&
-	    pipc_name_check(sem, PIPC_SEM, &dummy) != NULL) {
-		pipc_escape_text(semname, sizeof(semname), sem, 0);
-		errx(2, "'%s': %s; for the semaphore /%s, say sem:%s", buf,
-		    why, semname, semname);
+	/* A shm name that begins "sem." is the file of a semaphore: the user
+	 * may have meant that one, if its name is good as it stands (a
+	 * leading '/' there would be a second one). */
+	if ((other = pipc_name_taken(arg[0] == '/' ? arg + 1 : arg, t,
+	    &rest)) != -1 &&
+	    pipc_name_check(rest, (enum pipc_type)other, &dummy) == rest) {
+		pipc_escape_text(othername, sizeof(othername), rest, 0);
+		errx(2, "'%s': %s; for the %s /%s, say %s:%s", buf, why,
+		    pipc_kind((enum pipc_type)other)->word, othername,
+		    pipc_type_name((enum pipc_type)other), othername);
 	}
 	errx(2, "'%s': %s", buf, why);
 }
@@ -108,12 +111,20 @@ seconds_arg(const char *opt, const char *arg)
 	return ts;
 }
 
-static const char *const kind_noun[PIPC_NTYPES] = {
-	"shared memory", "a semaphore", "a message queue"
-};
-static const char *const kind_cmds[PIPC_NTYPES] = {
-	"pipc map or ls", "pipc lock, unlock or ls", "pipc send, recv or ls"
-};
+/* "pipc lock, unlock or ls": the commands for an object of kind t. */
+static const char *
+served_by(enum pipc_type t)
+{
+	static char buf[256];
+	const char *words[16];
+	size_t n;
+
+	for (n = 0; pipc_kind(t)->cmds[n] != NULL && n < 15; n++)
+		words[n] = pipc_kind(t)->cmds[n];
+	words[n++] = "ls";
+	snprintf(buf, sizeof(buf), "pipc %s", list_words(words, n));
+	return buf;
+}
 
 /*
  * The bare name of an operand of kind want, or exit 2 when its prefix says
@@ -130,7 +141,7 @@ kind_operand(const char *arg, enum pipc_type want, const char *serves)
 	if (pipc_name_split(arg, &mask, &rest) && mask != PIPC_TYPE_BIT(want)) {
 		t = (enum pipc_type)(ffs((int)mask) - 1);
 		errx(2, "%s: %s; for %s use %s", shown(arg), serves,
-		    kind_noun[t], kind_cmds[t]);
+		    pipc_kind(t)->noun, served_by(t));
 	}
 	return check_name(rest, want);
 }
@@ -147,10 +158,10 @@ no_such(const char *name, const char *label, enum pipc_type want,
 	other = pipc_exists(&dirs, name, PIPC_ALL_TYPES & ~PIPC_TYPE_BIT(want));
 	for (t = 0; t < PIPC_NTYPES; t++)
 		if (other & PIPC_TYPE_BIT(t))
-			errx(2, "%s is %s: %s; use %s", label, kind_noun[t],
-			    serves, kind_cmds[t]);
-	errx(1, "%s: no such %s", label,
-	    want == PIPC_MQ ? "queue" : "object");
+			errx(2, "%s is %s: %s; use %s", label,
+			    pipc_kind((enum pipc_type)t)->noun, serves,
+			    served_by((enum pipc_type)t));
+	errx(1, "%s: no such %s", label, pipc_kind(want)->missing);
 }
 
 /*

@@ -18,10 +18,12 @@ pipc_dirs_default(struct pipc_dirs *d)
 	    s : "/dev/mqueue";
 }
 
+/* The directory objects of kind t live in. */
 const char *
 pipc_dir_of(const struct pipc_dirs *d, enum pipc_type t)
 {
-	return t == PIPC_MQ ? d->mq : d->shm;
+	return *(const char *const *)(const void *)((const char *)d +
+	    pipc_kind(t)->dir);
 }
 
 /* 1: an mqueue mount; 0: absent or another filesystem; -1: errno says. */

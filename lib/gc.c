@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -142,12 +143,13 @@ quarantine(int dfd, const char *dir, const struct pipc_obj *o,
 
 /*
  * One pass over the directory instead of a stat per object: each renamed
- * member's quarantine name must hold the inode judged, a regular file. One
- * swapped for another object since the scan is put back, untouched.
+ * member of the kinds that live there (kdir) must have its quarantine name
+ * hold the inode judged, a regular file. One swapped for another object
+ * since the scan is put back, untouched.
  */
 static int
-verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
-    size_t n)
+verify(int dfd, const char *dir, size_t kdir, const struct pipc_list *l,
+    struct pipc_gc *v, size_t n)
 {
 	const struct pipc_obj *o;
 	struct dirent *de;
@@ -155,7 +157,7 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 	ino_t *ok = NULL;
 	size_t i, nok = 0, cap = 0;
 	DIR *d;
-	int fd;
+	int fd, t;
 
 	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (d = fdopendir(fd)) == NULL) {
@@ -164,9 +166,9 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
-		int sem = strncmp(de->d_name, "sem.", 4) == 0;
-
-		if (pipc_gc_qparse(de->d_name, sem, de->d_ino) == NULL ||
+		if ((t = pipc_kind_claim(kdir, de->d_name)) == -1 ||
+		    pipc_gc_qparse(de->d_name, (enum pipc_type)t,
+		    de->d_ino) == NULL ||
 		    (de->d_type != DT_REG && (de->d_type != DT_UNKNOWN ||
 		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))))
@@ -182,9 +184,9 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 	if (nok > 0)
 		qsort(ok, nok, sizeof(*ok), cmp_ino);
 	for (i = 0; i < n; i++) {
-		if (!v[i].renamed)
-			continue;
 		o = &l->v[v[i].obj];
+		if (!v[i].renamed || pipc_kind(o->type)->dir != kdir)
+			continue;
 		if (nok > 0 && bsearch(&o->st.st_ino, ok, nok, sizeof(*ok),
 		    cmp_ino) != NULL)
 			continue;
@@ -196,11 +198,12 @@ verify(int dfd, const char *dir, const struct pipc_list *l, struct pipc_gc *v,
 }
 
 /*
- * A queue: mode 01000 keeps every opener but root out, and the lease (taken
- * after, so that no opener slips between) tells of a root one.
+ * A kind gc cannot rename (a queue): mode 01000 keeps every opener but root
+ * out, and the lease (taken after, so that no opener slips between) tells
+ * of a root one.
  */
 static void
-guard_queue(int dfd, const struct pipc_obj *o, struct pipc_gc *g)
+guard(int dfd, const struct pipc_obj *o, struct pipc_gc *g)
 {
 	g->st = o->st;
 	if (lease(dfd, o->file, o, g, 0) == -1)
@@ -256,31 +259,29 @@ recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
 }
 
 /*
- * A semaphore nobody holds open may still be a held lock: `pipc lock NAME`
- * can have opened it before the rename, taken it and recorded its owner
- * (the calling script) since. Its quarantined file tells, read through our
- * own fd where we have one (another open would break our lease).
+ * An object nobody holds open may still be taken, as a semaphore used as a
+ * lock: `pipc lock NAME` can have opened it before the rename, taken it and
+ * recorded its owner (the calling script) since. Its kind reads the
+ * quarantined file, through our own fd where we have one (another open
+ * would break our lease).
  */
 static int
-lock_taken(int dfd, const struct pipc_obj *o, const struct pipc_gc *g)
+taken(int dfd, const struct pipc_obj *o, const struct pipc_gc *g)
 {
-	struct pipc_owner owner;
-	uint32_t value, waiters;
+	int (*taken_by_owner)(int) = pipc_kind(o->type)->taken_by_owner;
 	char q[NAME_MAX + 1];
-	int fd = g->fd, taken = 0;
+	int fd = g->fd, yes;
 
+	if (taken_by_owner == NULL)
+		return 0;
 	pipc_gc_qname(q, sizeof(q), o);
 	if (fd == -1 && (fd = openat(dfd, q, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC)) == -1)
 		return 0;
-	if (pipc_sem_read(fd, &value, &waiters) == 0 && value == 0 &&
-	    pipc_owner_get(fd, &owner) == 1) {
-		pipc_owner_check(&owner);
-		taken = owner.alive != PIPC_OWNER_DEAD;
-	}
+	yes = taken_by_owner(fd);
 	if (fd != g->fd)
 		close(fd);
-	return taken;
+	return yes;
 }
 
 /* Put a batch member back where it was; an old quarantine to its origin. */
@@ -292,7 +293,7 @@ put_back(int dfd, const char *dir, const struct pipc_obj *o,
 	const char *to = o->quarantine ? o->origin : o->file;
 
 	g->result = why;
-	if (o->type == PIPC_MQ) {
+	if (pipc_kind(o->type)->flags & PIPC_KIND_NORENAME) {
 		if (g->moved == GUARDED &&
 		    fchmod(g->fd, o->st.st_mode & 07777) == -1)
 			failed(g, errno);
@@ -317,7 +318,7 @@ finish(int dfd, const char *dir, const struct pipc_obj *o,
 	char q[NAME_MAX + 1];
 	struct stat st;
 
-	if (o->type == PIPC_MQ) {
+	if (pipc_kind(o->type)->flags & PIPC_KIND_NORENAME) {
 		/* The name never moved: check it still is this queue. */
 		if (fstatat(dfd, o->file, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    st.st_ino != g->st.st_ino)
@@ -340,37 +341,71 @@ finish(int dfd, const char *dir, const struct pipc_obj *o,
 	}
 }
 
-/* One batch: as many members as we may hold files open at once. */
+/*
+ * The directory pass of verify, once for each directory of kinds that gc
+ * renames: -1 with errno when one could not be read.
+ */
+static int
+verify_dirs(const struct pipc_list *l, const struct pipc_dirs *d,
+    struct pipc_gc *v, size_t n, const int dfd[PIPC_NTYPES])
+{
+	const struct pipc_kind *k;
+	unsigned here;
+	int t, u, renames;
+
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		k = pipc_kind((enum pipc_type)t);
+		here = pipc_kinds_at(k->dir);
+		for (u = 0, renames = 0; u < PIPC_NTYPES; u++)
+			if ((here & PIPC_TYPE_BIT(u)) &&
+			    !(pipc_kind((enum pipc_type)u)->flags &
+			    PIPC_KIND_NORENAME))
+				renames = 1;
+		if (ffs((int)here) - 1 != t || !renames || dfd[t] == -1)
+			continue;
+		if (verify(dfd[t], pipc_dir_of(d, (enum pipc_type)t), k->dir, l,
+		    v, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * One batch: as many members as we may hold files open at once. dfd and
+ * dirfail: the directory of each kind, open, or why it is not.
+ */
 static int
 collect_batch(struct pipc_list *l, const struct pipc_dirs *d,
     struct pipc_gc *v, size_t n, int flags, const struct timespec *settle,
-    const int dfd[2], const int dirfail[2])
+    const int dfd[PIPC_NTYPES], const int dirfail[PIPC_NTYPES])
 {
+	const struct pipc_kind *k;
 	const struct pipc_obj *o;
 	const char *dir;
 	char *held;
-	int incomplete = 0, rv = 0, saved = 0, mq;
+	int incomplete = 0, rv = 0, saved = 0, t;
 	size_t i;
 
 	if ((held = calloc(n + 1, 1)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		o = &l->v[v[i].obj];
-		mq = o->type == PIPC_MQ;
+		t = o->type;
 		v[i].moved = v[i].renamed = v[i].leased = 0;
 		v[i].fd = -1;
 		v[i].err = 0;
-		if (dfd[mq] == -1)
-			failed(&v[i], dirfail[mq]);
+		if (dfd[t] == -1)
+			failed(&v[i], dirfail[t]);
 		else if (v[i].restore)
-			put_back(dfd[0], d->shm, o, &v[i], PIPC_GC_RESTORED);
-		else if (mq)
-			guard_queue(dfd[1], o, &v[i]);
+			put_back(dfd[t], pipc_dir_of(d, o->type), o, &v[i],
+			    PIPC_GC_RESTORED);
+		else if (pipc_kind(o->type)->flags & PIPC_KIND_NORENAME)
+			guard(dfd[t], o, &v[i]);
 		else
-			quarantine(dfd[0], d->shm, o, &v[i]);
+			quarantine(dfd[t], pipc_dir_of(d, o->type), o, &v[i]);
 	}
 	nanosleep(settle, NULL);
-	if ((dfd[0] != -1 && verify(dfd[0], d->shm, l, v, n) == -1) ||
+	if (verify_dirs(l, d, v, n, dfd) == -1 ||
 	    recheck(l, v, n, held, &incomplete) == -1) {
 		saved = errno;
 		rv = -1;
@@ -381,34 +416,37 @@ collect_batch(struct pipc_list *l, const struct pipc_dirs *d,
 			held[i] = pipc_lease_broken(v[i].fd);
 	/*
 	 * mq_open holds the queue directory's lock while it waits for a
-	 * lease, so an unlink there under any lease of ours could wait for
-	 * it while it waits for us, for the lease-break-time: every queue's
-	 * lease is let go first, and each is asked once more, in a single
-	 * system call, just before its unlink. Shared memory and semaphores
-	 * (a plain open waits for a lease without that lock) keep theirs.
+	 * lease (PIPC_KIND_DIRLOCK), so an unlink there under any lease of
+	 * ours could wait for it while it waits for us, for the
+	 * lease-break-time: every such lease is let go first, and each is
+	 * asked once more, in a single system call, just before its unlink.
+	 * Shared memory and semaphores (a plain open waits for a lease
+	 * without that lock) keep theirs.
 	 */
 	for (i = 0; i < n; i++)
-		if (v[i].leased && l->v[v[i].obj].type == PIPC_MQ)
+		if (v[i].leased && (pipc_kind(l->v[v[i].obj].type)->flags &
+		    PIPC_KIND_DIRLOCK))
 			pipc_lease_drop(v[i].fd);
 	for (i = 0; i < n; i++) {
 		o = &l->v[v[i].obj];
-		mq = o->type == PIPC_MQ;
-		dir = mq ? d->mq : d->shm;
+		t = o->type;
+		k = pipc_kind(o->type);
+		dir = pipc_dir_of(d, o->type);
 		if (!v[i].moved)
 			;
 		else if (rv == -1) {
-			put_back(dfd[mq], dir, o, &v[i], PIPC_GC_FAILED);
+			put_back(dfd[t], dir, o, &v[i], PIPC_GC_FAILED);
 			v[i].err = saved;
-		} else if (held[i] || (mq && v[i].leased &&
-		    pipc_lease_probe(v[i].fd) != PIPC_HELD_NO) ||
-		    (o->type == PIPC_SEM && lock_taken(dfd[0], o, &v[i])))
-			put_back(dfd[mq], dir, o, &v[i],
+		} else if (held[i] || ((k->flags & PIPC_KIND_DIRLOCK) &&
+		    v[i].leased && pipc_lease_probe(v[i].fd) != PIPC_HELD_NO) ||
+		    taken(dfd[t], o, &v[i]))
+			put_back(dfd[t], dir, o, &v[i],
 			    o->quarantine ? PIPC_GC_RESTORED : PIPC_GC_HELD);
 		else if (!v[i].leased && incomplete &&
 		    !(flags & PIPC_GC_FORCE))
-			put_back(dfd[mq], dir, o, &v[i], PIPC_GC_UNKNOWN);
+			put_back(dfd[t], dir, o, &v[i], PIPC_GC_UNKNOWN);
 		else
-			finish(dfd[mq], dir, o, &v[i]);
+			finish(dfd[t], dir, o, &v[i]);
 		/* Released only now: an opener held back by the lease finds
 		 * the object back under its name, or finds no name. */
 		if (v[i].fd != -1)
@@ -433,15 +471,23 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 	struct rlimit rl;
 	sigset_t block, old;
 	size_t i, batch = n;
-	int dfd[2], dirfail[2], rv = 0, saved = 0;
+	int dfd[PIPC_NTYPES], dirfail[PIPC_NTYPES], rv = 0, saved = 0, t, first;
 
 	/* Each member holds an fd until its batch ends; leave some over. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		batch = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
-	dfd[0] = open(d->shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dirfail[0] = errno;
-	dfd[1] = open(d->mq, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dirfail[1] = errno;
+	/* Each directory opened once, for the kinds that live there. */
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		first = ffs((int)pipc_kinds_at(pipc_kind(t)->dir)) - 1;
+		if (first < t) {
+			dfd[t] = dfd[first];
+			dirfail[t] = dirfail[first];
+			continue;
+		}
+		dfd[t] = open(pipc_dir_of(d, (enum pipc_type)t),
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		dirfail[t] = errno;
+	}
 	sigfillset(&block);
 	sigdelset(&block, SIGSEGV);
 	sigdelset(&block, SIGBUS);
@@ -456,10 +502,10 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 			rv = -1;
 		}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (dfd[0] != -1)
-		close(dfd[0]);
-	if (dfd[1] != -1)
-		close(dfd[1]);
+	for (t = 0; t < PIPC_NTYPES; t++)
+		if (ffs((int)pipc_kinds_at(pipc_kind(t)->dir)) - 1 == t &&
+		    dfd[t] != -1)
+			close(dfd[t]);
 	errno = saved;
 	return rv;
 }

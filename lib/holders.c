@@ -463,11 +463,13 @@ out:
  * whatever processes could not be read; else a /proc pass that read every
  * process says no; else nobody can say. A semaphore at 0 that nobody
  * holds is a lock: held while its recorded owner lives, stale once it is
- * dead (or none is recorded).
+ * dead (or none is recorded). What is true of one kind only, as stale and
+ * corrupt, its row's state hook says.
  */
 void
 pipc_classify(struct pipc_list *l)
 {
+	enum pipc_state (*state)(const struct pipc_obj *, enum pipc_state);
 	struct pipc_obj *o;
 	size_t i;
 
@@ -496,17 +498,13 @@ pipc_classify(struct pipc_list *l)
 			    PIPC_HELD_YES : PIPC_HELD_UNKNOWN;
 			o->by = o->held == PIPC_HELD_YES ? PIPC_BY_PROC : 0;
 		}
-		if (o->foreign)
+		if (o->foreign) {
 			o->state = PIPC_FOREIGN;
-		else if (o->type == PIPC_SEM && o->st.st_size != PIPC_SEM_SIZE)
-			o->state = PIPC_CORRUPT;
-		else if (o->held == PIPC_HELD_YES)
-			o->state = PIPC_IN_USE;
-		else if (o->held == PIPC_HELD_UNKNOWN)
-			o->state = PIPC_UNKNOWN;
-		else if (o->type == PIPC_SEM && o->facts && o->value == 0)
-			o->state = PIPC_STALE_LOCK;
-		else
-			o->state = PIPC_ORPHAN;
+			continue;
+		}
+		o->state = o->held == PIPC_HELD_YES ? PIPC_IN_USE :
+		    o->held == PIPC_HELD_UNKNOWN ? PIPC_UNKNOWN : PIPC_ORPHAN;
+		if ((state = pipc_kind(o->type)->state) != NULL)
+			o->state = state(o, o->state);
 	}
 }

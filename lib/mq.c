@@ -1,12 +1,92 @@
-/* Message queues: the host's limits, creation, opening by file. */
+/*
+ * Message queues: their row of the kind table, what their files say, the
+ * host's limits, creation, opening by file.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pipc.h"
+
+static void	mq_facts(int, struct pipc_obj *);
+
+/*
+ * Every file of an mqueue filesystem. A queue cannot be renamed, so gc
+ * guards it by its mode; and mq_open waits for a lease with the directory
+ * locked, so gc holds no lease on a queue while it unlinks one (gc.c).
+ */
+const struct pipc_kind pipc_kind_mq = {
+	.name = "mq",
+	.noun = "a message queue",
+	.word = "message queue",
+	.missing = "queue",
+	.prefix = "",
+	.dir = offsetof(struct pipc_dirs, mq),
+	.dir_ok = pipc_is_mqueue_dir,
+	.cmds = (const char *const []){ "send", "recv", NULL },
+	.flags = PIPC_KIND_NORENAME | PIPC_KIND_DIRLOCK,
+	.read = mq_facts,
+};
+
+/* "QSIZE:0 NOTIFY:0 SIGNO:0 NOTIFY_PID:0", as the mqueue file reads. */
+int
+pipc_mq_parse(const char *s, long *qsize, pid_t *notify_pid)
+{
+	const char *p;
+	char *end;
+	long v;
+	int found = 0;
+
+	if ((p = strstr(s, "QSIZE:")) != NULL) {
+		errno = 0;
+		v = strtol(p + 6, &end, 10);
+		if (end != p + 6 && errno == 0 && v >= 0) {
+			*qsize = v;
+			found |= 1;
+		}
+	}
+	if ((p = strstr(s, "NOTIFY_PID:")) != NULL) {
+		errno = 0;
+		v = strtol(p + 11, &end, 10);
+		if (end != p + 11 && errno == 0 && v >= 0 && v <= INT32_MAX) {
+			*notify_pid = (pid_t)v;
+			found |= 2;
+		}
+	}
+	return found == 3 ? 0 : -1;
+}
+
+static void
+mq_facts(int fd, struct pipc_obj *o)
+{
+	struct mq_attr a;
+	char buf[256];
+	ssize_t n;
+
+	if (fd == -1)
+		return;
+	if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		if (pipc_mq_parse(buf, &o->qsize, &o->notify_pid) == 0) {
+			o->facts = 1;
+			/* The file's own size is always 80: the bytes queued
+			 * are the size that means something. */
+			o->st.st_size = o->qsize;
+		}
+	}
+	/* The fd of a plain open() serves mq_getattr as well as mq_open's. */
+	if (mq_getattr(fd, &a) == 0) {
+		o->msgs = a.mq_curmsgs;
+		o->maxmsg = a.mq_maxmsg;
+		o->msgsize = a.mq_msgsize;
+		o->attrs = 1;
+	}
+}
 
 static long
 read_long(const char *path)

@@ -3,7 +3,6 @@
 
 #include "pipc.h"
 
-static const char *const types[PIPC_NTYPES] = { "shm", "sem", "mq" };
 static const char *const states[PIPC_NSTATES] = {
 	"in-use", "orphan", "stale-lock", "corrupt", "foreign", "unknown"
 };
@@ -11,7 +10,7 @@ static const char *const states[PIPC_NSTATES] = {
 const char *
 pipc_type_name(enum pipc_type t)
 {
-	return types[t];
+	return pipc_kind(t)->name;
 }
 
 int
@@ -20,7 +19,7 @@ pipc_type_parse(const char *s, enum pipc_type *t)
 	int i;
 
 	for (i = 0; i < PIPC_NTYPES; i++)
-		if (strcmp(s, types[i]) == 0) {
+		if (strcmp(s, pipc_kind((enum pipc_type)i)->name) == 0) {
 			*t = (enum pipc_type)i;
 			return 0;
 		}
@@ -34,27 +33,28 @@ pipc_state_name(enum pipc_state s)
 }
 
 /*
- * Split a "shm:", "sem:" or "mq:" prefix off arg: *types becomes that kind
- * and *rest what follows. Without a prefix, *types is left alone.
+ * Split a kind prefix ("shm:", "sem:", "mq:") off arg: *types becomes that
+ * kind and *rest what follows. Without a prefix, *types is left alone.
  */
 int
 pipc_name_split(const char *arg, unsigned *typemask, const char **rest)
 {
-	const char *colon;
-	enum pipc_type t;
-	char kind[4];
-	size_t n;
+	const char *colon, *kind;
+	int t;
 
 	*rest = arg;
-	if ((colon = strchr(arg, ':')) == NULL || (n = colon - arg) > 3)
+	if ((colon = strchr(arg, ':')) == NULL)
 		return 0;
-	memcpy(kind, arg, n);
-	kind[n] = '\0';
-	if (pipc_type_parse(kind, &t) == -1)
-		return 0;
-	*typemask = PIPC_TYPE_BIT(t);
-	*rest = colon + 1;
-	return 1;
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		kind = pipc_kind((enum pipc_type)t)->name;
+		if (strlen(kind) == (size_t)(colon - arg) &&
+		    memcmp(arg, kind, (size_t)(colon - arg)) == 0) {
+			*typemask = PIPC_TYPE_BIT(t);
+			*rest = colon + 1;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -63,13 +63,15 @@ pipc_name_split(const char *arg, unsigned *typemask, const char **rest)
  *
  * shm_open("/sem.x") makes /dev/shm/sem.x, the very file sem_open("/x")
  * uses for the semaphore x: glibc, the scanner and every reader can only
- * take it for that semaphore. So no shared memory name begins "sem.".
+ * take it for that semaphore. So no name's file may begin with the prefix
+ * of another kind that lives beside it (pipc_name_taken).
  */
 const char *
 pipc_name_check(const char *arg, enum pipc_type t, const char **why)
 {
-	const char *name = arg[0] == '/' ? arg + 1 : arg;
-	size_t max = NAME_MAX - (t == PIPC_SEM ? 4 : 0);
+	const struct pipc_kind *k = pipc_kind(t);
+	const char *name = arg[0] == '/' ? arg + 1 : arg, *rest;
+	int other;
 
 	if (*name == '\0')
 		*why = "a name cannot be empty";
@@ -77,38 +79,77 @@ pipc_name_check(const char *arg, enum pipc_type t, const char **why)
 		*why = "a name holds no '/' but the leading one";
 	else if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		*why = "a name cannot be '.' or '..'";
-	else if (strlen(name) > max)
-		*why = t == PIPC_SEM ?
-		    "a semaphore name is longer than 251 bytes (NAME_MAX "
-		    "less the 4 of \"sem.\")" :
+	else if (strlen(name) > NAME_MAX - strlen(k->prefix))
+		*why = k->too_long != NULL ? k->too_long :
 		    "a name is longer than 255 bytes (NAME_MAX)";
-	else if (t == PIPC_SHM && strncmp(name, "sem.", 4) == 0)
-		*why = "a shared memory name cannot begin with \"sem.\": "
-		    "sem.NAME is the file of the semaphore NAME";
+	else if ((other = pipc_name_taken(name, t, &rest)) != -1)
+		*why = pipc_kind((enum pipc_type)other)->taken;
 	else
 		return name;
 	return NULL;
 }
 
+/* Does kind o's prefix make a file name of kind k another kind's? */
+static int
+takes(const struct pipc_kind *o, const struct pipc_kind *k)
+{
+	size_t n = strlen(k->prefix);
+
+	return o != k && o->dir == k->dir && strlen(o->prefix) > n &&
+	    strncmp(o->prefix, k->prefix, n) == 0;
+}
+
 /*
- * glibc's sem_open builds a semaphore as "sem.XXXXXX", six random letters
- * and digits, before linking it to its name. Words like "mutex1" look the
- * same; asking for a lower-case letter and an upper-case letter or digit
- * spares most of them ("waited", "LOCKED") and misses few real leftovers.
+ * Is the file of name (bare) as an object of kind t one that begins with
+ * the prefix of another kind of its directory? That kind, with *rest the
+ * name it would have there ("x" of the shm name "sem.x"), or -1. The whole
+ * prefix decides, as glibc's sem_open sees it: even "sem." alone is taken.
  */
 int
-pipc_sem_tempname(const char *name)
+pipc_name_taken(const char *name, enum pipc_type t, const char **rest)
 {
-	int lower = 0, other = 0;
-	size_t i;
+	const struct pipc_kind *k = pipc_kind(t), *o;
+	size_t n = strlen(k->prefix), on;
+	int i;
 
-	for (i = 0; name[i] != '\0'; i++)
-		if (name[i] >= 'a' && name[i] <= 'z')
-			lower = 1;
-		else if ((name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9'))
-			other = 1;
-		else
-			return 0;
-	return i == 6 && lower && other;
+	for (i = 0; i < PIPC_NTYPES; i++) {
+		o = pipc_kind((enum pipc_type)i);
+		if (!takes(o, k))
+			continue;
+		on = strlen(o->prefix);
+		if (strncmp(name, o->prefix + n, on - n) == 0) {
+			*rest = name + on - n;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Of the kinds in mask (not empty), the one with the fewest rules on names:
+ * the shortest prefix, and then no other kind's prefix to avoid. A name
+ * that fits none of them is told the rule of that kind that it broke.
+ */
+enum pipc_type
+pipc_name_loosest(unsigned mask)
+{
+	size_t cost, best = (size_t)-1;
+	int t, i, pick = 0;
+
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		if (!(mask & PIPC_TYPE_BIT(t)))
+			continue;
+		cost = strlen(pipc_kind((enum pipc_type)t)->prefix) * 2;
+		for (i = 0; i < PIPC_NTYPES; i++)
+			if (takes(pipc_kind((enum pipc_type)i),
+			    pipc_kind((enum pipc_type)t))) {
+				cost++;
+				break;
+			}
+		if (cost < best) {
+			best = cost;
+			pick = t;
+		}
+	}
+	return (enum pipc_type)pick;
 }

@@ -1,4 +1,4 @@
-/* Objects by name through a directory fd: look up, create, remove. */
+/* Objects by name through a directory fd: look up, remove. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,24 +7,27 @@
 #include "pipc.h"
 
 /*
- * Open the directory of kind t. A queue directory that is not an mqueue
- * filesystem fails with EMEDIUMTYPE: its files would not be queues.
+ * Open the directory of kind t. One its kind refuses (a queue directory
+ * that is no mqueue filesystem) fails with EMEDIUMTYPE: its files would
+ * not be objects of that kind.
  */
 int
 pipc_dir_open(const struct pipc_dirs *d, enum pipc_type t)
 {
-	if (t == PIPC_MQ && !pipc_is_mqueue_dir(d->mq)) {
+	const char *dir = pipc_dir_of(d, t);
+
+	if (pipc_kind(t)->dir_ok != NULL && pipc_kind(t)->dir_ok(dir) == 0) {
 		errno = EMEDIUMTYPE;
 		return -1;
 	}
-	return open(pipc_dir_of(d, t), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* The file of object name (bare, checked): "sem.name" for a semaphore. */
 int
 pipc_file_name(char *buf, size_t size, enum pipc_type t, const char *name)
 {
-	if ((size_t)snprintf(buf, size, "%s%s", t == PIPC_SEM ? "sem." : "",
+	if ((size_t)snprintf(buf, size, "%s%s", pipc_kind(t)->prefix,
 	    name) >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -68,49 +71,6 @@ pipc_exists(const struct pipc_dirs *d, const char *name, unsigned mask)
 		close(dfd);
 	}
 	return found;
-}
-
-/*
- * Create the shared memory object name (bare, checked) in dfd with exactly
- * this mode and size, or with PIPC_REUSE open the one already there (the
- * caller checks its size and mode). Returns an O_RDWR fd, or -1 with errno:
- * EEXIST when it exists, EINVAL when the entry there is no regular file.
- */
-int
-pipc_shm_create(int dfd, const char *name, uint64_t size, mode_t mode,
-    int flags, int *created)
-{
-	struct stat st;
-	int fd, e;
-
-	*created = 0;
-	fd = openat(dfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd == -1) {
-		if (errno != EEXIST || !(flags & PIPC_REUSE))
-			return -1;
-		/* O_NONBLOCK: a fifo put there must not hang us. */
-		fd = openat(dfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
-		    O_CLOEXEC);
-		if (fd == -1)
-			return -1;
-		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			errno = EINVAL;
-			return -1;
-		}
-		return fd;
-	}
-	/* fchmod, not the open mode: the umask must not filter it. */
-	if (fchmod(fd, mode) == -1 || ftruncate(fd, (off_t)size) == -1) {
-		e = errno;
-		unlinkat(dfd, name, 0);
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	*created = 1;
-	return fd;
 }
 
 /*

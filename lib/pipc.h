@@ -90,13 +90,60 @@ struct pipc_list {
 	struct pipc_chunk *names;	/* backing store of every obj.name */
 };
 
+/*
+ * kind.c: one row per kind of object, everything that is true of it; the
+ * row itself lives in the kind's own file (shm.c, sem.c, mq.c). A new kind
+ * is an enum value and a row declared here, a pointer in kind.c's table,
+ * and its file. The enum's order is the order of every listing.
+ */
+struct pipc_kind {
+	const char	*name;		/* "sem": -t, "sem:" prefixes, output */
+	const char	*noun;		/* "a semaphore": "NAME is a semaphore" */
+	const char	*word;		/* "semaphore": "the semaphore NAME" */
+	const char	*missing;	/* "queue": "NAME: no such queue" */
+	const char	*prefix;	/* of its file name: "sem.", or "" */
+	size_t		 dir;		/* offsetof(struct pipc_dirs, ...) */
+	/* Is path a directory such objects can live in: 1, 0, -1 with
+	 * errno; NULL: any. Kinds that share a directory give the same. */
+	int		(*dir_ok)(const char *);
+	/* Why a name too long for it is refused (NULL: NAME_MAX's rule), and
+	 * why a name of another kind may not begin with its prefix. */
+	const char	*too_long;
+	const char	*taken;
+	const char *const *cmds;	/* commands whose operand is one
+					 * ("lock", "unlock"), NULL-ended */
+	unsigned	 flags;		/* PIPC_KIND_* */
+	/* Whether an entry of its directory is one: by its file name. The
+	 * kind without claim takes what no other kind of its directory
+	 * claims, so a kind that recognises its files can join one. */
+	int		(*claim)(const char *);
+	/* Read its facts from the file the scanner opened (-1: could not).
+	 * A kind with read has every regular file opened. */
+	void		(*read)(int, struct pipc_obj *);
+	/* Its own verdict from the state any object would have (in-use,
+	 * orphan, unknown): corrupt, stale-lock. NULL keeps that state. */
+	enum pipc_state	(*state)(const struct pipc_obj *, enum pipc_state);
+	/* gc: is the file open on fd still taken, though nobody holds it? */
+	int		(*taken_by_owner)(int);
+};
+/* gc cannot rename it: its mode keeps openers out instead (gc.c) */
+#define PIPC_KIND_NORENAME	0x1
+/* an opener waits for a lease with the directory locked (mq_open) */
+#define PIPC_KIND_DIRLOCK	0x2
+extern const struct pipc_kind pipc_kind_shm, pipc_kind_sem, pipc_kind_mq;
+const struct pipc_kind *pipc_kind(enum pipc_type);
+int		 pipc_kind_claim(size_t, const char *);
+unsigned	 pipc_kinds_at(size_t);
+int		 pipc_kind_of_command(const char *);
+
 /* names.c */
 const char	*pipc_type_name(enum pipc_type);
 int		 pipc_type_parse(const char *, enum pipc_type *);
 const char	*pipc_state_name(enum pipc_state);
 const char	*pipc_name_check(const char *, enum pipc_type, const char **);
+int		 pipc_name_taken(const char *, enum pipc_type, const char **);
+enum pipc_type	 pipc_name_loosest(unsigned);
 int		 pipc_name_split(const char *, unsigned *, const char **);
-int		 pipc_sem_tempname(const char *);
 
 /* dirs.c */
 void		 pipc_dirs_default(struct pipc_dirs *);
@@ -109,8 +156,6 @@ const char	*pipc_dir_of(const struct pipc_dirs *, enum pipc_type);
 int		 pipc_scan(struct pipc_list *, const struct pipc_dirs *, unsigned);
 void		 pipc_list_free(struct pipc_list *);
 void		 pipc_list_sort(struct pipc_list *);
-int		 pipc_sem_read(int, uint32_t *, uint32_t *);
-int		 pipc_mq_parse(const char *, long *, pid_t *);
 
 /* holders.c */
 int		 pipc_holders(struct pipc_list *);
@@ -118,6 +163,8 @@ const char	*pipc_maps_line(const char *, const char *, dev_t *, ino_t *);
 void		 pipc_classify(struct pipc_list *);
 
 /* sem.c */
+int		 pipc_sem_read(int, uint32_t *, uint32_t *);
+int		 pipc_sem_tempname(const char *);
 #define PIPC_SEM_CREATE	0x1
 #define PIPC_SEM_EXCL	0x2
 sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *,
@@ -147,7 +194,7 @@ int		 pipc_parse_size(const char *, uint64_t *);
 int		 pipc_parse_mode(const char *, mode_t *);
 int		 pipc_parse_seconds(const char *, struct timespec *);
 
-/* object.c, mq.c */
+/* object.c, shm.c, mq.c */
 #define PIPC_REUSE	0x1
 /* The kernel's own ceilings (HARD_MSGMAX, HARD_MSGSIZEMAX): no sysctl
  * may raise fs.mqueue.msg_max or msgsize_max past them. */
@@ -164,6 +211,7 @@ int		 pipc_shm_create(int, const char *, uint64_t, mode_t, int,
 		    int *);
 int		 pipc_remove(int, const char *, const struct stat *);
 void		 pipc_mq_limits(struct pipc_mq_limits *);
+int		 pipc_mq_parse(const char *, long *, pid_t *);
 int		 pipc_mq_create(int, const char *, long, long, mode_t, int,
 		    int *);
 int		 pipc_mq_open(int, const char *, int);
@@ -280,7 +328,7 @@ struct pipc_gc {
 int		 pipc_gc_quarantined(const char *, const struct pipc_obj *,
 		    char *);
 int		 pipc_gc_qname(char *, size_t, const struct pipc_obj *);
-const char	*pipc_gc_qparse(const char *, int, ino_t);
+const char	*pipc_gc_qparse(const char *, enum pipc_type, ino_t);
 int		 pipc_gc_collect(struct pipc_list *, const struct pipc_dirs *,
 		    struct pipc_gc *, size_t, int, unsigned);
 const char	*pipc_gc_origin(const struct pipc_obj *);

@@ -8,28 +8,28 @@
 
 #include "pipc.h"
 
-/* Names are "sem." only for semaphores, never '/', '.' or '..'. */
+/* A file name of o's kind ("sem." only for semaphores), never '/', '.'
+ * or '..'. */
 static int
 origin_ok(const struct pipc_obj *o, const char *s, size_t n)
 {
-	int sem = strncmp(s, "sem.", 4) == 0 && s[4] != '\0';
-
 	return n > 0 && strlen(s) == n && strchr(s, '/') == NULL &&
 	    strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
-	    sem == (o->type == PIPC_SEM);
+	    pipc_kind_claim(pipc_kind(o->type)->dir, s) == (int)o->type;
 }
 
 /*
- * A quarantine name is [sem.].pipc-gc.HEX[.NAME]: HEX the inode, which an
- * object merely named so does not have; NAME its name, when it fits (else
- * the user.pipc.gc attribute holds its file name). Returns the ".NAME" or ""
- * part when file is one for inode ino, or NULL.
+ * A quarantine name is [PREFIX].pipc-gc.HEX[.NAME], PREFIX its kind's
+ * ("sem."): HEX the inode, which an object merely named so does not have;
+ * NAME its name, when it fits (else the user.pipc.gc attribute holds its
+ * file name). Returns the ".NAME" or "" part when file, an object of kind
+ * t, is one for inode ino, or NULL.
  */
 const char *
-pipc_gc_qparse(const char *file, int sem, ino_t ino)
+pipc_gc_qparse(const char *file, enum pipc_type t, ino_t ino)
 {
 	unsigned long long v = 0;
-	const char *p = file + (sem ? 4 : 0), *start;
+	const char *p = file + strlen(pipc_kind(t)->prefix), *start;
 
 	if (strncmp(p, PIPC_GC_PREFIX, sizeof(PIPC_GC_PREFIX) - 1) != 0)
 		return NULL;
@@ -58,19 +58,19 @@ pipc_gc_quarantined(const char *dir, const struct pipc_obj *o, char *origin)
 
 	if (o->foreign)
 		return 0;
-	if (o->type == PIPC_MQ) {
+	if (pipc_kind(o->type)->flags & PIPC_KIND_NORENAME) {
 		if ((o->st.st_mode & 07777) != PIPC_GC_MQMODE)
 			return 0;
 		strlcpy(origin, o->file, NAME_MAX + 1);
 		return 1;
 	}
-	rest = pipc_gc_qparse(o->file, o->type == PIPC_SEM, o->st.st_ino);
+	rest = pipc_gc_qparse(o->file, o->type, o->st.st_ino);
 	if (rest == NULL)
 		return 0;
 	origin[0] = '\0';
 	if (*rest == '.') {
 		snprintf(origin, NAME_MAX + 1, "%s%s",
-		    o->type == PIPC_SEM ? "sem." : "", rest + 1);
+		    pipc_kind(o->type)->prefix, rest + 1);
 		n = (ssize_t)strlen(origin);
 	} else if (snprintf(buf, sizeof(buf), "%s/%s", dir, o->file) <
 	    (int)sizeof(buf) &&
@@ -87,17 +87,17 @@ pipc_gc_quarantined(const char *dir, const struct pipc_obj *o, char *origin)
 int
 pipc_gc_qname(char *buf, size_t size, const struct pipc_obj *o)
 {
-	const char *sem = o->type == PIPC_SEM ? "sem." : "";
+	const char *prefix = pipc_kind(o->type)->prefix;
 	unsigned long long ino = (unsigned long long)o->st.st_ino;
 
 	if (o->quarantine) {
 		strlcpy(buf, o->file, size);
 		return 1;
 	}
-	if ((size_t)snprintf(buf, size, "%s%s%llx.%s", sem, PIPC_GC_PREFIX, ino,
-	    o->name) < size && strlen(buf) <= NAME_MAX)
+	if ((size_t)snprintf(buf, size, "%s%s%llx.%s", prefix, PIPC_GC_PREFIX,
+	    ino, o->name) < size && strlen(buf) <= NAME_MAX)
 		return 1;
-	snprintf(buf, size, "%s%s%llx", sem, PIPC_GC_PREFIX, ino);
+	snprintf(buf, size, "%s%s%llx", prefix, PIPC_GC_PREFIX, ino);
 	return 0;
 }
 
@@ -107,7 +107,7 @@ pipc_gc_origin(const struct pipc_obj *o)
 {
 	if (!o->quarantine || o->origin == NULL)
 		return NULL;
-	return o->type == PIPC_SEM ? o->origin + 4 : o->origin;
+	return o->origin + strlen(pipc_kind(o->type)->prefix);
 }
 
 /*

@@ -2,9 +2,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <mqueue.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "pipc.h"
@@ -56,56 +56,10 @@ add(struct pipc_list *l, enum pipc_type t, const char *file,
 		return NULL;
 	l->n++;
 	o->type = t;
-	o->name = t == PIPC_SEM ? o->file + 4 : o->file;
+	o->name = o->file + strlen(pipc_kind(t)->prefix);
 	o->st = *st;
 	o->foreign = !S_ISREG(st->st_mode);
 	return o;
-}
-
-/*
- * The value of a glibc sem_t is the low 32 bits of its first 64-bit word,
- * the number of waiters the high 32 bits (little-endian and 64-bit only).
- */
-int
-pipc_sem_read(int fd, uint32_t *value, uint32_t *waiters)
-{
-	unsigned char b[PIPC_SEM_SIZE];
-	uint64_t w;
-
-	if (pread(fd, b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return -1;
-	memcpy(&w, b, sizeof(w));
-	*value = (uint32_t)w;
-	*waiters = (uint32_t)(w >> 32);
-	return 0;
-}
-
-/* "QSIZE:0 NOTIFY:0 SIGNO:0 NOTIFY_PID:0", as the mqueue file reads. */
-int
-pipc_mq_parse(const char *s, long *qsize, pid_t *notify_pid)
-{
-	const char *p;
-	char *end;
-	long v;
-	int found = 0;
-
-	if ((p = strstr(s, "QSIZE:")) != NULL) {
-		errno = 0;
-		v = strtol(p + 6, &end, 10);
-		if (end != p + 6 && errno == 0 && v >= 0) {
-			*qsize = v;
-			found |= 1;
-		}
-	}
-	if ((p = strstr(s, "NOTIFY_PID:")) != NULL) {
-		errno = 0;
-		v = strtol(p + 11, &end, 10);
-		if (end != p + 11 && errno == 0 && v >= 0 && v <= INT32_MAX) {
-			*notify_pid = (pid_t)v;
-			found |= 2;
-		}
-	}
-	return found == 3 ? 0 : -1;
 }
 
 #define OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
@@ -162,51 +116,6 @@ stat_entry(int dfd, const struct dirent *de, enum want want, uid_t euid,
 	return 0;
 }
 
-static void
-read_sem(int fd, struct pipc_obj *o)
-{
-	struct pipc_owner owner;
-
-	o->temp = pipc_sem_tempname(o->name);
-	if (fd == -1 || o->st.st_size != PIPC_SEM_SIZE)
-		return;
-	if (pipc_sem_read(fd, &o->value, &o->waiters) == 0)
-		o->facts = 1;
-	/* Only a held lock has an owner worth a look (lock.c, owner.c). */
-	if (o->facts && o->value == 0 && pipc_owner_get(fd, &owner) == 1 &&
-	    (o->lock = malloc(sizeof(*o->lock))) != NULL) {
-		*o->lock = owner;
-		pipc_owner_check(o->lock);
-	}
-}
-
-static void
-read_mq(int fd, struct pipc_obj *o)
-{
-	struct mq_attr a;
-	char buf[256];
-	ssize_t n;
-
-	if (fd == -1)
-		return;
-	if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
-		if (pipc_mq_parse(buf, &o->qsize, &o->notify_pid) == 0) {
-			o->facts = 1;
-			/* The file's own size is always 80: the bytes queued
-			 * are the size that means something. */
-			o->st.st_size = o->qsize;
-		}
-	}
-	/* The fd of a plain open() serves mq_getattr as well as mq_open's. */
-	if (mq_getattr(fd, &a) == 0) {
-		o->msgs = a.mq_curmsgs;
-		o->maxmsg = a.mq_maxmsg;
-		o->msgsize = a.mq_msgsize;
-		o->attrs = 1;
-	}
-}
-
 /*
  * Ask the kernel about the file open on fd (-1: none, leased: its open met
  * another's lease) if it is the caller's, or the caller is root. A lease
@@ -225,17 +134,18 @@ probe(int fd, int leased, const struct pipc_obj *o, uid_t euid)
 	return errno == EAGAIN ? PIPC_HELD_YES : PIPC_HELD_UNKNOWN;
 }
 
+/* Read the directory at path, the one of the kinds whose dir is dir. */
 static int
-scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
+scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 {
+	const struct pipc_kind *k;
 	struct pipc_obj *o;
 	struct dirent *de;
 	struct stat st;
-	enum pipc_type t;
 	enum want want;
 	char origin[NAME_MAX + 1];
 	DIR *d;
-	int dfd, fd, leased, held = types & PIPC_SCAN_HELD;
+	int dfd, fd, leased, t, held = types & PIPC_SCAN_HELD;
 	uid_t euid = geteuid();
 
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
@@ -252,34 +162,27 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
 		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 			continue;
-		if (mq)
-			t = PIPC_MQ;
-		else if (strncmp(de->d_name, "sem.", 4) == 0 &&
-		    de->d_name[4] != '\0')
-			t = PIPC_SEM;
-		else
-			t = PIPC_SHM;
-		if (!(types & PIPC_TYPE_BIT(t)))
+		if ((t = pipc_kind_claim(dir, de->d_name)) == -1 ||
+		    !(types & PIPC_TYPE_BIT(t)))
 			continue;
-		/* Semaphores and queues are read; shm opened only to ask. */
-		want = t != PIPC_SHM ? WANT_FD : !held ? WANT_STAT :
+		k = pipc_kind((enum pipc_type)t);
+		/* A kind with facts is read; the others opened only to ask. */
+		want = k->read != NULL ? WANT_FD : !held ? WANT_STAT :
 		    euid == 0 ? WANT_FD : WANT_OWN;
 		if (stat_entry(dfd, de, want, euid, &st, &fd, &leased) == -1) {
 			if (errno == ENOENT)	/* removed since readdir */
 				continue;
 			break;
 		}
-		if ((o = add(l, t, de->d_name, &st)) == NULL) {
+		if ((o = add(l, (enum pipc_type)t, de->d_name, &st)) == NULL) {
 			if (fd != -1)
 				close(fd);
 			break;
 		}
 		if (held)
 			o->kernel = probe(fd, leased, o, euid);
-		if (t == PIPC_SEM)
-			read_sem(fd, o);
-		else if (t == PIPC_MQ)
-			read_mq(fd, o);
+		if (k->read != NULL)
+			k->read(fd, o);
 		if (fd != -1)
 			close(fd);
 		/* An interrupted gc's quarantine, and the name it had. */
@@ -299,22 +202,29 @@ scan_dir(struct pipc_list *l, const char *path, unsigned types, int mq)
 }
 
 /*
- * Fill l with the objects of the kinds in typemask. Returns -1 with errno
- * when a directory could not be read; what was read is kept.
+ * Fill l with the objects of the kinds in typemask, each directory read
+ * once for all the kinds that live there. Returns -1 with errno when a
+ * directory could not be read; what was read is kept.
  */
 int
 pipc_scan(struct pipc_list *l, const struct pipc_dirs *d, unsigned typemask)
 {
-	int rv = 0;
+	const struct pipc_kind *k;
+	const char *path;
+	unsigned here;
+	int t, rv = 0;
 
 	memset(l, 0, sizeof(*l));
-	if (typemask & (PIPC_TYPE_BIT(PIPC_SHM) | PIPC_TYPE_BIT(PIPC_SEM)) &&
-	    scan_dir(l, d->shm, typemask, 0) == -1)
-		rv = -1;
-	if (typemask & PIPC_TYPE_BIT(PIPC_MQ)) {
-		if (pipc_is_mqueue_dir(d->mq) == 0)
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		k = pipc_kind((enum pipc_type)t);
+		here = pipc_kinds_at(k->dir);
+		/* Read with the first kind there, if any kind there is asked. */
+		if (ffs((int)here) - 1 != t || !(typemask & here))
+			continue;
+		path = pipc_dir_of(d, (enum pipc_type)t);
+		if (k->dir_ok != NULL && k->dir_ok(path) == 0)
 			l->mq_missing = 1;
-		else if (scan_dir(l, d->mq, typemask, 1) == -1)
+		else if (scan_dir(l, path, k->dir, typemask) == -1)
 			rv = -1;
 	}
 	errno = l->scan_errno;

@@ -1,4 +1,7 @@
-/* Fuzz the name rules: pipc_name_split, pipc_name_check, pipc_sem_tempname. */
+/*
+ * Fuzz the name rules: pipc_name_split, pipc_name_check, pipc_name_taken,
+ * pipc_sem_tempname.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +50,22 @@ agree(const char *arg)
 		abort();
 }
 
+/* Only a shm name's file can be another kind's: "sem.x", the semaphore x. */
+static void
+taken(const char *name)
+{
+	const char *rest = NULL;
+	int t;
+
+	t = pipc_name_taken(name, PIPC_SHM, &rest);
+	if (strncmp(name, "sem.", 4) == 0 ?
+	    t != PIPC_SEM || rest != name + 4 : t != -1)
+		abort();
+	if (pipc_name_taken(name, PIPC_SEM, &rest) != -1 ||
+	    pipc_name_taken(name, PIPC_MQ, &rest) != -1)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -70,6 +89,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (t = 0; t < PIPC_NTYPES; t++)
 		check(rest, (enum pipc_type)t);
 	agree(rest);
+	taken(rest);
 	if (pipc_sem_tempname(rest) && strlen(rest) != 6)
 		abort();
 	free(s);
