@@ -159,14 +159,6 @@ main(int argc, char **argv)
 	return run(c, argc - 1, argv + 1);
 }
 
-/* The kind of object a command's first operand names; -1: any kind. */
-static int
-operand_kind(const struct cmd *c)
-{
-	return c == &cmd_map ? PIPC_SHM : c == &cmd_lock || c == &cmd_unlock ?
-	    PIPC_SEM : c == &cmd_send || c == &cmd_recv ? PIPC_MQ : -1;
-}
-
 /* __complete objects [KIND] [OPTION...]: the options are --shm-dir and
  * the like, as the command line being completed gives them. */
 static int
@@ -226,9 +218,9 @@ complete(int argc, char **argv)
 			printf("command\n");
 		else if (c->operand == OPND_KIND)
 			printf("kind\n");
-		else if (c->operand == OPND_OBJECT && operand_kind(c) >= 0)
-			printf("object %s\n",
-			    pipc_type_name((enum pipc_type)operand_kind(c)));
+		else if (c->operand == OPND_OBJECT &&
+		    (k = pipc_kind_of_command(c->name)) >= 0)
+			printf("object %s\n", pipc_type_name((enum pipc_type)k));
 		else
 			printf("%s\n", c->operand == OPND_OBJECT ? "object" :
 			    "none");
