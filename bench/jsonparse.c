@@ -56,7 +56,7 @@ snap_free(struct snap *s)
 }
 
 #if defined(READER_PIPC)
-#include "pipc.h"
+#include "internal.h"
 
 #define READER	"ours"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <sys/vfs.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 #define MQUEUE_MAGIC	0x19800202
 

@@ -1,7 +1,7 @@
 /* Durations as people write them: "0", "90", "30s", "10m", "2h", "1d2h". */
 #include <errno.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /* Ten years: long enough for any age or timeout, far from overflowing. */
 #define DURATION_MAX	(10LL * 366 * 86400)

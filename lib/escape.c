@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /*
  * Length of the valid UTF-8 sequence at s, or 0 where s holds a byte that

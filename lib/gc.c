@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 #define IN_BATCH	1	/* renamed, or already a quarantine */
 #define GUARDED		2	/* a queue whose mode gc set to 01000 */

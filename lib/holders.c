@@ -11,7 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 #define NDEVS	8
 

@@ -1,7 +1,7 @@
 /* The kinds of object: the table that every loop over kinds reads. */
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /* Each row is in its kind's own file; a kind without one here is none. */
 static const struct pipc_kind *const kinds[PIPC_NTYPES] = {

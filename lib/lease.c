@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 static void
 quiet_sigio(void)

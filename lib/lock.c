@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /*
  * Open (with create, make at value 1 with mode) the semaphore name in the

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 static void	mq_facts(int, struct pipc_obj *);
 

@@ -1,7 +1,7 @@
 /* Object kinds, states and the rules a name must follow. */
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 static const char *const states[PIPC_NSTATES] = {
 	"in-use", "orphan", "stale-lock", "corrupt", "foreign", "unknown"

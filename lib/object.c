@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /*
  * Open the directory of kind t. One its kind refuses (a queue directory

@@ -15,7 +15,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 static char boot_id[37];
 static unsigned long long self_pidns;

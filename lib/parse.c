@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /*
  * A size: decimal digits and at most one K, M, G, T, P or E suffix (powers

@@ -1,4 +1,8 @@
-/* pipc: the library behind the pipc command. It never prints, never exits. */
+/*
+ * pipc: the library behind the pipc command, by concept. It never prints,
+ * never exits: errors are returned, with errno. What only the library and
+ * its fuzz harnesses use is in internal.h.
+ */
 #ifndef PIPC_H
 #define PIPC_H
 
@@ -11,15 +15,78 @@
 
 #define PIPC_VERSION "0.1.0"
 
+/*
+ * Kinds of object (kind.c; each kind's row in its own file: shm.c, sem.c,
+ * mq.c). A new kind is an enum value and its row's extern here, a pointer
+ * in kind.c's table, and its file. The enum's order is every listing's.
+ */
 enum pipc_type { PIPC_SHM, PIPC_SEM, PIPC_MQ, PIPC_NTYPES };
 #define PIPC_TYPE_BIT(t)	(1u << (t))
 #define PIPC_ALL_TYPES		((1u << PIPC_NTYPES) - 1)
 
+struct pipc_obj;
 enum pipc_state {
 	PIPC_IN_USE, PIPC_ORPHAN, PIPC_STALE_LOCK, PIPC_CORRUPT,
 	PIPC_FOREIGN, PIPC_UNKNOWN, PIPC_NSTATES
 };
 
+struct pipc_kind {
+	const char	*name;		/* "sem": -t, "sem:" prefixes, output */
+	const char	*noun;		/* "a semaphore": "NAME is a semaphore" */
+	const char	*word;		/* "semaphore": "the semaphore NAME" */
+	const char	*missing;	/* "queue": "NAME: no such queue" */
+	const char	*prefix;	/* of its file name: "sem.", or "" */
+	size_t		 dir;		/* offsetof(struct pipc_dirs, ...) */
+	/* Is path a directory such objects can live in: 1, 0, -1 with
+	 * errno; NULL: any. Kinds that share a directory give the same. */
+	int		(*dir_ok)(const char *);
+	/* Why a name too long for it is refused (NULL: NAME_MAX's rule), and
+	 * why a name of another kind may not begin with its prefix. */
+	const char	*too_long;
+	const char	*taken;
+	const char *const *cmds;	/* commands whose operand is one
+					 * ("lock", "unlock"), NULL-ended */
+	unsigned	 flags;		/* PIPC_KIND_* */
+	/* Whether an entry of its directory is one: by its file name. The
+	 * kind without claim takes what no other kind of its directory
+	 * claims, so a kind that recognises its files can join one. */
+	int		(*claim)(const char *);
+	/* Read its facts from the file the scanner opened (-1: could not).
+	 * A kind with read has every regular file opened. */
+	void		(*read)(int, struct pipc_obj *);
+	/* Its own verdict from the state any object would have (in-use,
+	 * orphan, unknown): corrupt, stale-lock. NULL keeps that state. */
+	enum pipc_state	(*state)(const struct pipc_obj *, enum pipc_state);
+	/* gc: is the file open on fd still taken, though nobody holds it? */
+	int		(*taken_by_owner)(int);
+};
+extern const struct pipc_kind pipc_kind_shm, pipc_kind_sem, pipc_kind_mq;
+const struct pipc_kind *pipc_kind(enum pipc_type);
+int		 pipc_kind_of_command(const char *);
+const char	*pipc_type_name(enum pipc_type);
+int		 pipc_type_parse(const char *, enum pipc_type *);
+const char	*pipc_state_name(enum pipc_state);
+
+/* Where objects live (dirs.c, object.c). */
+struct pipc_dirs {
+	const char	*shm;		/* default /dev/shm, $PIPC_SHM_DIR */
+	const char	*mq;		/* default /dev/mqueue, $PIPC_MQUEUE_DIR */
+};
+void		 pipc_dirs_default(struct pipc_dirs *);
+const char	*pipc_dir_of(const struct pipc_dirs *, enum pipc_type);
+int		 pipc_dir_open(const struct pipc_dirs *, enum pipc_type);
+
+/* Names (names.c): the rules a name must follow, "KIND:" prefixes. */
+const char	*pipc_name_check(const char *, enum pipc_type, const char **);
+int		 pipc_name_taken(const char *, enum pipc_type, const char **);
+enum pipc_type	 pipc_name_loosest(unsigned);
+int		 pipc_name_split(const char *, unsigned *, const char **);
+const char	*pipc_file_what(mode_t);
+unsigned	 pipc_exists(const struct pipc_dirs *, const char *, unsigned);
+
+/*
+ * Listing (scan.c, holders.c): what is there, who holds it, its state.
+ */
 /* Whether anyone holds an object (lease.c, holders.c). */
 enum pipc_held { PIPC_HELD_UNKNOWN, PIPC_HELD_NO, PIPC_HELD_YES };
 
@@ -27,16 +94,13 @@ enum pipc_held { PIPC_HELD_UNKNOWN, PIPC_HELD_NO, PIPC_HELD_YES };
 #define PIPC_BY_PROC	0x1	/* /proc showed holders, or every process */
 #define PIPC_BY_KERNEL	0x2	/* a lease was granted or refused */
 
-/* Size of a glibc sem_t on 64-bit Linux; the file of a named semaphore. */
-#define PIPC_SEM_SIZE	32
-
 /* A process that maps or holds open at least one object. */
 struct pipc_proc {
 	pid_t		 pid;
 	char		 comm[17];
 };
 
-/* Issue 4: who holds a lock, as recorded on its sem.NAME file (owner.c). */
+/* Who holds a lock, as recorded on its sem.NAME file (owner.c). */
 enum pipc_alive { PIPC_OWNER_DEAD, PIPC_OWNER_ALIVE, PIPC_OWNER_UNKNOWN };
 struct pipc_owner {
 	pid_t		 pid;
@@ -70,11 +134,6 @@ struct pipc_obj {
 	uint32_t	 nhold;
 };
 
-struct pipc_dirs {
-	const char	*shm;		/* default /dev/shm, $PIPC_SHM_DIR */
-	const char	*mq;		/* default /dev/mqueue, $PIPC_MQUEUE_DIR */
-};
-
 struct pipc_list {
 	struct pipc_obj	*v;
 	size_t		 n, cap;
@@ -90,112 +149,21 @@ struct pipc_list {
 	struct pipc_chunk *names;	/* backing store of every obj.name */
 };
 
-/*
- * kind.c: one row per kind of object, everything that is true of it; the
- * row itself lives in the kind's own file (shm.c, sem.c, mq.c). A new kind
- * is an enum value and a row declared here, a pointer in kind.c's table,
- * and its file. The enum's order is the order of every listing.
- */
-struct pipc_kind {
-	const char	*name;		/* "sem": -t, "sem:" prefixes, output */
-	const char	*noun;		/* "a semaphore": "NAME is a semaphore" */
-	const char	*word;		/* "semaphore": "the semaphore NAME" */
-	const char	*missing;	/* "queue": "NAME: no such queue" */
-	const char	*prefix;	/* of its file name: "sem.", or "" */
-	size_t		 dir;		/* offsetof(struct pipc_dirs, ...) */
-	/* Is path a directory such objects can live in: 1, 0, -1 with
-	 * errno; NULL: any. Kinds that share a directory give the same. */
-	int		(*dir_ok)(const char *);
-	/* Why a name too long for it is refused (NULL: NAME_MAX's rule), and
-	 * why a name of another kind may not begin with its prefix. */
-	const char	*too_long;
-	const char	*taken;
-	const char *const *cmds;	/* commands whose operand is one
-					 * ("lock", "unlock"), NULL-ended */
-	unsigned	 flags;		/* PIPC_KIND_* */
-	/* Whether an entry of its directory is one: by its file name. The
-	 * kind without claim takes what no other kind of its directory
-	 * claims, so a kind that recognises its files can join one. */
-	int		(*claim)(const char *);
-	/* Read its facts from the file the scanner opened (-1: could not).
-	 * A kind with read has every regular file opened. */
-	void		(*read)(int, struct pipc_obj *);
-	/* Its own verdict from the state any object would have (in-use,
-	 * orphan, unknown): corrupt, stale-lock. NULL keeps that state. */
-	enum pipc_state	(*state)(const struct pipc_obj *, enum pipc_state);
-	/* gc: is the file open on fd still taken, though nobody holds it? */
-	int		(*taken_by_owner)(int);
-};
-/* gc cannot rename it: its mode keeps openers out instead (gc.c) */
-#define PIPC_KIND_NORENAME	0x1
-/* an opener waits for a lease with the directory locked (mq_open) */
-#define PIPC_KIND_DIRLOCK	0x2
-extern const struct pipc_kind pipc_kind_shm, pipc_kind_sem, pipc_kind_mq;
-const struct pipc_kind *pipc_kind(enum pipc_type);
-int		 pipc_kind_claim(size_t, const char *);
-unsigned	 pipc_kinds_at(size_t);
-int		 pipc_kind_of_command(const char *);
-
-/* names.c */
-const char	*pipc_type_name(enum pipc_type);
-int		 pipc_type_parse(const char *, enum pipc_type *);
-const char	*pipc_state_name(enum pipc_state);
-const char	*pipc_name_check(const char *, enum pipc_type, const char **);
-int		 pipc_name_taken(const char *, enum pipc_type, const char **);
-enum pipc_type	 pipc_name_loosest(unsigned);
-int		 pipc_name_split(const char *, unsigned *, const char **);
-
-/* dirs.c */
-void		 pipc_dirs_default(struct pipc_dirs *);
-int		 pipc_is_mqueue_dir(const char *);
-const char	*pipc_dir_of(const struct pipc_dirs *, enum pipc_type);
-
-/* scan.c; with PIPC_SCAN_HELD in the type mask, also ask the kernel
- * whether anyone holds each object the caller may ask about */
+/* With PIPC_SCAN_HELD in the type mask, pipc_scan also asks the kernel
+ * whether anyone holds each object the caller may ask about. */
 #define PIPC_SCAN_HELD	0x100
 int		 pipc_scan(struct pipc_list *, const struct pipc_dirs *, unsigned);
 void		 pipc_list_free(struct pipc_list *);
 void		 pipc_list_sort(struct pipc_list *);
-
-/* holders.c */
 int		 pipc_holders(struct pipc_list *);
-const char	*pipc_maps_line(const char *, const char *, dev_t *, ino_t *);
 void		 pipc_classify(struct pipc_list *);
 
-/* sem.c */
-int		 pipc_sem_read(int, uint32_t *, uint32_t *);
-int		 pipc_sem_tempname(const char *);
+/* Making, opening and removing objects (shm.c, sem.c, mq.c, object.c). */
+#define PIPC_REUSE	0x1
+/* Size of a glibc sem_t on 64-bit Linux; the file of a named semaphore. */
+#define PIPC_SEM_SIZE	32
 #define PIPC_SEM_CREATE	0x1
 #define PIPC_SEM_EXCL	0x2
-sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *,
-		    int *);
-void		 pipc_sem_close(sem_t *);
-
-/* lease.c: the kernel's word on whether anyone holds a file */
-int		 pipc_lease_take(int);
-int		 pipc_lease_broken(int);
-void		 pipc_lease_drop(int);
-enum pipc_held	 pipc_lease_probe(int);
-
-/* readtext.c */
-ssize_t		 pipc_read_text(int, const char *, char *, size_t);
-
-/* escape.c: both return the length the escaped text needs, like snprintf */
-#define PIPC_ESC_SPACE	0x1	/* escape spaces too (raw output) */
-size_t		 pipc_escape_text(char *, size_t, const char *, int);
-size_t		 pipc_escape_json(char *, size_t, const char *);
-size_t		 pipc_utf8_len(const unsigned char *);
-
-/* Issue 3 (create, rm, map, send, recv): declarations below. */
-
-/* parse.c: -1 with EINVAL (syntax) or ERANGE (too large) */
-#define PIPC_SECONDS_MAX	2147483647.0
-int		 pipc_parse_size(const char *, uint64_t *);
-int		 pipc_parse_mode(const char *, mode_t *);
-int		 pipc_parse_seconds(const char *, struct timespec *);
-
-/* object.c, shm.c, mq.c */
-#define PIPC_REUSE	0x1
 /* The kernel's own ceilings (HARD_MSGMAX, HARD_MSGSIZEMAX): no sysctl
  * may raise fs.mqueue.msg_max or msgsize_max past them. */
 #define PIPC_MQ_HARD_MSGMAX	65536L
@@ -203,35 +171,24 @@ int		 pipc_parse_seconds(const char *, struct timespec *);
 struct pipc_mq_limits {
 	long		 msg_max, msgsize_max, msg_default, msgsize_default;
 };
-int		 pipc_dir_open(const struct pipc_dirs *, enum pipc_type);
-int		 pipc_file_name(char *, size_t, enum pipc_type, const char *);
-const char	*pipc_file_what(mode_t);
-unsigned	 pipc_exists(const struct pipc_dirs *, const char *, unsigned);
 int		 pipc_shm_create(int, const char *, uint64_t, mode_t, int,
 		    int *);
-int		 pipc_remove(int, const char *, const struct stat *);
+sem_t		*pipc_sem_open(int, const char *, int, unsigned, mode_t, int *,
+		    int *);
+void		 pipc_sem_close(sem_t *);
 void		 pipc_mq_limits(struct pipc_mq_limits *);
-int		 pipc_mq_parse(const char *, long *, pid_t *);
 int		 pipc_mq_create(int, const char *, long, long, mode_t, int,
 		    int *);
 int		 pipc_mq_open(int, const char *, int);
+int		 pipc_remove(int, const char *, const struct stat *);
 
-/* escape.c: pipc_escape_json for bytes that may hold NULs */
-size_t		 pipc_escape_json_mem(char *, size_t, const char *, size_t);
-
-/* Issue 4 (lock, unlock, owner records): declarations below. */
-/* owner.c */
-#define PIPC_OWNER_XATTR	"user.pipc.owner"
+/* Owners and locks (owner.c, lock.c): a named semaphore as a mutex. */
 int		 pipc_proc_stat(pid_t, unsigned long long *, pid_t *, char *,
 		    char [17]);
 int		 pipc_owner_of(pid_t, struct pipc_owner *);
 int		 pipc_owner_get(int, struct pipc_owner *);
-int		 pipc_owner_set(int, const struct pipc_owner *);
 int		 pipc_owner_clear(int);
 enum pipc_alive	 pipc_owner_check(struct pipc_owner *);
-int		 pipc_owner_same(const struct pipc_owner *,
-		    const struct pipc_owner *);
-
 /* lock.c: a named semaphore used as a mutex, with its owner record */
 struct pipc_lock {
 	sem_t		*sem;
@@ -259,53 +216,9 @@ int		 pipc_lock_recover(struct pipc_lock *, const struct pipc_owner *,
 		    int, time_t, struct pipc_owner *);
 int		 pipc_lock_release(struct pipc_lock *, const struct pipc_owner *,
 		    const struct pipc_owner *);
-int		 pipc_lock_mapped(struct pipc_lock *, pid_t *);
 int		 pipc_lock_held(struct pipc_lock *, pid_t *);
 
-/* Issue 5 (gc): declarations below. */
-/* duration.c: "30s", "10m", "2h", "1d", "1h30m"; -1 with EINVAL or ERANGE */
-int		 pipc_parse_duration(const char *, time_t *);
-
-/* json.c: a strict JSON reader driven by callbacks (see snapshot.c) */
-struct pipc_json {
-	const unsigned char *p, *end, *start;
-	const char	*why;		/* the first error */
-	char		*str;		/* the last string read, decoded */
-	size_t		 len, cap;
-	int		 depth;
-};
-void		 pipc_json_init(struct pipc_json *, const char *, size_t);
-int		 pipc_json_finish(struct pipc_json *, int);
-int		 pipc_json_fail(struct pipc_json *, const char *);
-int		 pipc_json_object(struct pipc_json *,
-		    int (*)(struct pipc_json *, const char *, void *), void *);
-int		 pipc_json_array(struct pipc_json *,
-		    int (*)(struct pipc_json *, void *), void *);
-int		 pipc_json_string(struct pipc_json *);
-int		 pipc_json_uint(struct pipc_json *, unsigned long long *);
-int		 pipc_json_value(struct pipc_json *);
-
-/* snapshot.c: what `pipc ls -J` listed, for gc --since */
-struct pipc_snap_obj {
-	enum pipc_type	 type;
-	ino_t		 ino;
-	char		*name;
-};
-struct pipc_snapshot {
-	struct pipc_snap_obj *v;
-	size_t		 n, cap;
-	int		 found;
-};
-int		 pipc_snapshot_parse(struct pipc_snapshot *, const char *,
-		    size_t, const char **, size_t *);
-int		 pipc_snapshot_has(const struct pipc_snapshot *, enum pipc_type,
-		    const char *, ino_t);
-void		 pipc_snapshot_free(struct pipc_snapshot *);
-
-/* gc.c, quarantine.c: collect through a quarantine, against the race */
-#define PIPC_GC_PREFIX	".pipc-gc."
-#define PIPC_GC_XATTR	"user.pipc.gc"
-#define PIPC_GC_MQMODE	01000	/* a queue being collected: nobody may open */
+/* Collecting (gc.c, snapshot.c): through a quarantine, against the race. */
 enum pipc_gc_result {
 	PIPC_GC_REMOVED,	/* unlinked */
 	PIPC_GC_HELD,		/* a holder appeared: put back */
@@ -325,13 +238,39 @@ struct pipc_gc {
 	struct stat	 st;		/* private */
 };
 #define PIPC_GC_FORCE	0x1	/* collect even if holders are unknown */
-int		 pipc_gc_quarantined(const char *, const struct pipc_obj *,
-		    char *);
-int		 pipc_gc_qname(char *, size_t, const struct pipc_obj *);
-const char	*pipc_gc_qparse(const char *, enum pipc_type, ino_t);
 int		 pipc_gc_collect(struct pipc_list *, const struct pipc_dirs *,
 		    struct pipc_gc *, size_t, int, unsigned);
 const char	*pipc_gc_origin(const struct pipc_obj *);
 size_t		 pipc_gc_label(char *, size_t, const struct pipc_obj *, int);
+/* What `pipc ls -J` listed, for gc --since. */
+struct pipc_snap_obj {
+	enum pipc_type	 type;
+	ino_t		 ino;
+	char		*name;
+};
+struct pipc_snapshot {
+	struct pipc_snap_obj *v;
+	size_t		 n, cap;
+	int		 found;
+};
+int		 pipc_snapshot_parse(struct pipc_snapshot *, const char *,
+		    size_t, const char **, size_t *);
+int		 pipc_snapshot_has(const struct pipc_snapshot *, enum pipc_type,
+		    const char *, ino_t);
+void		 pipc_snapshot_free(struct pipc_snapshot *);
+
+/* Words of a command line (parse.c, duration.c): -1 with EINVAL (syntax)
+ * or ERANGE (too large). */
+#define PIPC_SECONDS_MAX	2147483647.0
+int		 pipc_parse_size(const char *, uint64_t *);
+int		 pipc_parse_mode(const char *, mode_t *);
+int		 pipc_parse_seconds(const char *, struct timespec *);
+int		 pipc_parse_duration(const char *, time_t *);
+
+/* Text for a terminal or JSON (escape.c): each returns the length the
+ * escaped text needs, like snprintf. */
+#define PIPC_ESC_SPACE	0x1	/* escape spaces too (raw output) */
+size_t		 pipc_escape_text(char *, size_t, const char *, int);
+size_t		 pipc_escape_json_mem(char *, size_t, const char *, size_t);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/xattr.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /* A file name of o's kind ("sem." only for semaphores), never '/', '.'
  * or '..'. */

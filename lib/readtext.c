@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /*
  * Read path (relative to dfd, or AT_FDCWD) into buf as a C string. Returns

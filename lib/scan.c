@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /* Names live in chunks that never move, so obj.name stays valid. */
 struct pipc_chunk {

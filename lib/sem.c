@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 static int	sem_claim(const char *);
 static void	sem_facts(int, struct pipc_obj *);

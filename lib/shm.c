@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 /* Every file of the shared memory directory that no other kind claims. */
 const struct pipc_kind pipc_kind_shm = {

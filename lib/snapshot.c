@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 struct entry {
 	struct pipc_snap_obj o;

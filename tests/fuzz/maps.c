@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
