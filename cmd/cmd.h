@@ -75,6 +75,8 @@ void	usage(const struct cmd *) __attribute__((noreturn));
 void	help(const struct cmd *) __attribute__((noreturn));
 int	common_option(const struct cmd *, int, const char *);
 unsigned type_arg(const char *);
+const char *kind_list(void);
+const char *with_kinds(const char *);
 const char *list_words(const char *const *, size_t);
 unsigned pattern_types(unsigned, int, char **);
 int	pattern_match(const char *, const struct pipc_obj *, const char *);

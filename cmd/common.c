@@ -195,20 +195,43 @@ pattern_match(const char *pattern, const struct pipc_obj *o,
 	    fnmatch(pat, name != NULL ? name : o->name, 0) == 0;
 }
 
+/* "shm, sem or mq": every kind, as a sentence lists them; keep none. */
+const char *
+kind_list(void)
+{
+	const char *names[PIPC_NTYPES];
+	int i;
+
+	for (i = 0; i < PIPC_NTYPES; i++)
+		names[i] = pipc_type_name((enum pipc_type)i);
+	return list_words(names, PIPC_NTYPES);
+}
+
+/*
+ * A help text with "%K" where the kinds are listed, so that a new kind
+ * is named in every help by its row alone; keep none.
+ */
+const char *
+with_kinds(const char *help)
+{
+	static char buf[512];
+	const char *k;
+
+	if ((k = strstr(help, "%K")) == NULL)
+		return help;
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(k - help), help,
+	    kind_list(), k + 2);
+	return buf;
+}
+
 /* The kind -t names, as a bit of a type mask; exit 2 for an unknown one. */
 unsigned
 type_arg(const char *arg)
 {
-	const char *names[PIPC_NTYPES];
 	enum pipc_type t;
-	int i;
 
-	if (pipc_type_parse(arg, &t) == -1) {
-		for (i = 0; i < PIPC_NTYPES; i++)
-			names[i] = pipc_type_name((enum pipc_type)i);
-		errx(2, "unknown type '%s': use %s", shown(arg),
-		    list_words(names, PIPC_NTYPES));
-	}
+	if (pipc_type_parse(arg, &t) == -1)
+		errx(2, "unknown type '%s': use %s", shown(arg), kind_list());
 	return PIPC_TYPE_BIT(t);
 }
 

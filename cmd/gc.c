@@ -27,7 +27,7 @@ static const struct opt opts[] = {
 	{ 'n', "dry-run", NULL, "say what would be removed, remove nothing", 0 },
 	{ OPT_CHECK, "check", NULL, "remove nothing; exit 4 if anything is to go",
 	    0 },
-	{ 't', "type", "TYPE", "only shm, sem or mq objects (repeatable)",
+	{ 't', "type", "TYPE", "only %K objects (repeatable)",
 	    O_MANY | ARG_KIND },
 	{ OPT_MIN_AGE, "min-age", "DUR", "only objects unchanged this long: 30s, "
 	    "10m, 2h,\n1d (default 10m; 0 with --since)", 0 },

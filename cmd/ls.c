@@ -10,7 +10,7 @@
 enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE };
 
 static const struct opt opts[] = {
-	{ 't', "type", "TYPE", "only shm, sem or mq objects (repeatable)",
+	{ 't', "type", "TYPE", "only %K objects (repeatable)",
 	    O_MANY | ARG_KIND },
 	{ 'p', "pids", NULL, "add the PIDS column: who holds each object", 0 },
 	{ OPT_ORPHANS, "orphans", NULL, "only objects nobody holds", 0 },
@@ -132,7 +132,7 @@ list_columns(void)
 	size_t i, n = columns(v);
 
 	for (i = 0; i < n; i++)
-		printf("%-8s %s\n", v[i]->heading, v[i]->help);
+		printf("%-8s %s\n", v[i]->heading, with_kinds(v[i]->help));
 }
 
 /*

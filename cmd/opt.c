@@ -166,7 +166,7 @@ print_options(const struct opt *rows)
 			printf("\n%24s", "");
 		else
 			printf("%*s", 24 - n, "");
-		for (h = o->help; (nl = strchr(h, '\n')) != NULL; h = nl + 1)
+		for (h = with_kinds(o->help); (nl = strchr(h, '\n')) != NULL; h = nl + 1)
 			printf("%.*s\n%24s", (int)(nl - h), h, "");
 		printf("%s\n", h);
 	}

@@ -12,7 +12,7 @@
 enum { OPT_ALL = OPT_COMMON_LAST };
 
 static const struct opt opts[] = {
-	{ 't', "type", "TYPE", "only shm, sem or mq (repeatable)",
+	{ 't', "type", "TYPE", "only %K (repeatable)",
 	    O_MANY | ARG_KIND },
 	{ 'f', "force", NULL, "a name or pattern that matches nothing is no error",
 	    0 },

@@ -405,7 +405,7 @@ get_notify(const struct cellctx *c, struct val *v)
 const struct field ls_fields[] = {
 	/* heading, place, key, jtype, kinds, flags, get, text, json, help */
 	{ "TYPE", 1, "type", J_STR, ALL, D, get_type, NULL, NULL,
-	    "kind: shm, sem or mq" },
+	    "kind: %K" },
 	{ "NAME", 2, "name", J_STR, ALL, D, get_name, text_name, NULL,
 	    "name, as given to *_open" },
 	{ NULL, 0, "quarantine", J_STR, ALL, F_QUARANTINE, get_quarantine,

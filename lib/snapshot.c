@@ -14,6 +14,25 @@ struct entry {
 	unsigned	 seen;		/* 1 type, 2 name, 4 inode */
 };
 
+/* "\"type\" is not shm, sem or mq", from the kind table. */
+static const char *
+not_a_kind(void)
+{
+	static char why[128];
+	int t;
+
+	if (why[0] != '\0')
+		return why;
+	strlcpy(why, "\"type\" is not ", sizeof(why));
+	for (t = 0; t < PIPC_NTYPES; t++) {
+		if (t > 0)
+			strlcat(why, t + 1 == PIPC_NTYPES ? " or " : ", ",
+			    sizeof(why));
+		strlcat(why, pipc_type_name((enum pipc_type)t), sizeof(why));
+	}
+	return why;
+}
+
 static int
 object_member(struct pipc_json *r, const char *key, void *arg)
 {
@@ -26,7 +45,7 @@ object_member(struct pipc_json *r, const char *key, void *arg)
 		if (pipc_json_string(r) == -1)
 			return -1;
 		if (pipc_type_parse(r->str, &e->o.type) == -1)
-			return pipc_json_fail(r, "\"type\" is not shm, sem or mq");
+			return pipc_json_fail(r, not_a_kind());
 		e->seen |= 1;
 	} else if (strcmp(key, "name") == 0) {
 		if (e->seen & 2)
