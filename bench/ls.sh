@@ -66,6 +66,7 @@ echo "bench/ls.sh: 10,000 shm + 10,000 sem, $nprocs holders" >&2
 setup 10000 10000
 set -- -n "pipc ls" "$pipc ls" \
     -n "pipc ls -J" "$pipc ls -J" \
+    -n "pipc metrics" "$pipc metrics" \
     -n "pipc ls -o TYPE,NAME,SIZE,OWNER,MODE,VALUE" \
     "$pipc ls -o TYPE,NAME,SIZE,OWNER,MODE,VALUE" \
     -n "bareloop full" "$tmp/bareloop full $shm" \
@@ -111,6 +112,7 @@ syscalls() {
 }
 
 ls_t=$(mean "pipc ls" "$tmp/main.json")
+metrics_t=$(mean "pipc metrics" "$tmp/main.json")
 full_t=$(mean "bareloop full" "$tmp/main.json")
 t10k=$(mean "pipc ls, 10,000" "$tmp/scale.json")
 t100k=$(mean "pipc ls, 100,000" "$tmp/scale.json")
@@ -132,6 +134,8 @@ corrected for the \`sh -c\` that starts each command):
 
 - \`pipc ls\`: the default columns, so the /proc holder scan and the
   semaphore values.
+- \`pipc metrics\`: the same scan, holders and states as \`pipc ls\`,
+  summed into Prometheus gauges instead of a table (issue 14).
 - \`pipc ls -o TYPE,NAME,SIZE,OWNER,MODE,VALUE\`: no holder column, so no
   /proc scan: the directory part alone.
 - \`bareloop full\` (\`bench/bareloop.c\`): the system calls \`pipc ls\`
@@ -208,6 +212,9 @@ EOF
 	    "TYPE,NAME,SIZE,OWNER,MODE,VALUE\` against \`bareloop dir\`:" \
 	    "$(ratios "pipc ls -o TYPE,NAME,SIZE,OWNER,MODE,VALUE" \
 	    "bareloop dir" "$tmp/main.json")."
+	verdict "$(check "$(ratio "$metrics_t" "$ls_t")" "<=" 1.2)" \
+	    "\`pipc metrics\` within 1.2x of \`pipc ls\` over the same objects:" \
+	    "$(ratios "pipc metrics" "pipc ls" "$tmp/main.json")."
 	verdict "$(check "$(ratio "$t100k" "$t10k")" "<=" 11)" \
 	    "100,000 objects within 11x the time of 10,000:" \
 	    "$(ratios "pipc ls, 100,000" "pipc ls, 10,000" "$tmp/scale.json")."

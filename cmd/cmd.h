@@ -48,7 +48,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_atomics, cmd_create, cmd_gc, cmd_lock, cmd_ls,
-    cmd_map, cmd_recv, cmd_rm, cmd_send, cmd_unlock;
+    cmd_map, cmd_metrics, cmd_recv, cmd_rm, cmd_send, cmd_unlock;
 
 /* Options every subcommand that touches objects accepts, and -h. */
 enum { OPT_SHM_DIR = 0x100, OPT_MQUEUE_DIR, OPT_COMMON_LAST };

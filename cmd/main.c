@@ -15,6 +15,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_lock,
 	&cmd_ls,
 	&cmd_map,
+	&cmd_metrics,
 	&cmd_recv,
 	&cmd_rm,
 	&cmd_send,
