@@ -193,3 +193,14 @@ faketime_lib() {
 	assert_equal "${#lines[@]}" 2
 	umount -l "$shm"
 }
+
+@test "docs: README's example alert rules load in promtool" {
+	command -v promtool >/dev/null ||
+	    skip "no promtool (the prometheus package)"
+	rules=$BATS_TEST_TMPDIR/rules.yml
+	awk '/^```yaml$/ { f = 1; next } /^```$/ { f = 0 } f' \
+	    "$TOP/README.md" > "$rules"
+	run promtool check rules "$rules"
+	assert_success
+	assert_line --partial "SUCCESS: 4 rules found"
+}
