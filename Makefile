@@ -3,6 +3,9 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+# Beside the rest of PREFIX, where systemd looks for /usr and /usr/local;
+# a package may pass SYSTEMDUNITDIR=$(pkg-config --variable=systemdsystemunitdir systemd).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CFLAGS ?= -O2 -g
 WERROR ?=
 
@@ -18,6 +21,7 @@ CMD_SRC = $(sort $(wildcard cmd/*.c))
 OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC) $(CMD_SRC))
 MAN_SRC = $(sort $(wildcard man/*.scd))
 MAN = $(patsubst man/%.scd,build/man/%,$(MAN_SRC))
+UNITS = pipc-gc.service pipc-gc.timer pipc-metrics.service pipc-metrics.timer
 
 all: pipc man
 
@@ -138,7 +142,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions \
 		$(DESTDIR)$(DATADIR)/zsh/vendor-completions \
-		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 755 pipc $(DESTDIR)$(BINDIR)/pipc
 	cmds=$$(./pipc __complete commands) && for c in $$cmds; do \
 		ln -sf pipc $(DESTDIR)$(BINDIR)/pipc-$$c; done
@@ -154,6 +159,12 @@ install: all
 		ln -sf pipc.fish \
 		    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc-$$c.fish; \
 		done
+	# The units name the binary where it is installed, whatever PREFIX.
+	for u in $(UNITS); do d=$(DESTDIR)$(SYSTEMDUNITDIR)/$$u; \
+		if [ -f systemd/$$u.in ]; then \
+		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.in > $$d.tmp && \
+		chmod 644 $$d.tmp && mv $$d.tmp $$d; \
+		else install -m 644 systemd/$$u $$d; fi || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pipc $(DESTDIR)$(DATADIR)/bash-completion/completions/pipc \
@@ -165,6 +176,7 @@ uninstall:
 	for f in $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc-*.fish; do \
 		if [ "$$(readlink "$$f")" = pipc.fish ]; then rm -f "$$f"; fi; done
 	for m in $(notdir $(MAN)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 clean:
 	rm -rf build pipc
