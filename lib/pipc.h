@@ -286,4 +286,37 @@ int		 pipc_gc_collect(struct pipc_list *, const struct pipc_dirs *,
 const char	*pipc_gc_origin(const struct pipc_obj *);
 size_t		 pipc_gc_label(char *, size_t, const struct pipc_obj *, int);
 
+/* Issue 13 (containers: every store and IPC namespace): declarations below. */
+/* cgroup.c: who runs a process, from the text of /proc/PID/cgroup */
+enum pipc_runtime {
+	PIPC_RT_HOST,		/* "/", init.scope, user sessions */
+	PIPC_RT_OTHER,		/* a cgroup of no runtime known here */
+	PIPC_RT_SERVICE,	/* a systemd service: name */
+	PIPC_RT_DOCKER, PIPC_RT_CONTAINERD, PIPC_RT_CRIO, PIPC_RT_PODMAN,
+	PIPC_RT_KUBERNETES,	/* a pod's container: pod, id, engine */
+	PIPC_RT_NSPAWN,		/* a machine of systemd-machined: name */
+	PIPC_RT_LXC,		/* name */
+	PIPC_NRUNTIMES
+};
+#define PIPC_CG_SHORT	12	/* a container id as shown: its first 12 */
+struct pipc_cglabel {
+	enum pipc_runtime runtime;
+	enum pipc_runtime engine;	/* kubernetes: docker, containerd, cri-o,
+					 * or other where the path does not say */
+	unsigned	 monitor:1;	/* a runtime's monitor (conmon,
+					 * lxc.monitor), not the container */
+	unsigned	 v1:1;		/* read from a cgroup v1 line */
+	char		 id[65];	/* container id, 64 hex digits, or "" */
+	char		 shortid[PIPC_CG_SHORT + 1];
+	char		 pod[65];	/* kubernetes pod UID, podman pod id */
+	char		 name[256];	/* machine, LXC container, service (raw
+					 * bytes, unescaped from the unit) */
+};
+const char	*pipc_runtime_name(enum pipc_runtime);
+int		 pipc_cgroup_label(const char *, size_t, struct pipc_cglabel *);
+/* pipc_cglabel_rank: 0 the host ... PIPC_CGRANK_CONTAINER a container */
+#define PIPC_CGRANK_CONTAINER	5
+int		 pipc_cglabel_rank(const struct pipc_cglabel *);
+size_t		 pipc_cglabel_text(char *, size_t, const struct pipc_cglabel *);
+
 #endif
