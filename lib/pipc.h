@@ -319,4 +319,62 @@ int		 pipc_cgroup_label(const char *, size_t, struct pipc_cglabel *);
 int		 pipc_cglabel_rank(const struct pipc_cglabel *);
 size_t		 pipc_cglabel_text(char *, size_t, const struct pipc_cglabel *);
 
+/* stores.c: every shared-memory store and IPC namespace, one /proc pass */
+enum pipc_mqseen {
+	PIPC_MQ_MOUNTED,	/* its own mqueue at a process's /dev/mqueue */
+	PIPC_MQ_ENTERED,	/* reached by entering the namespace */
+	PIPC_MQ_UNSEEN		/* err says why */
+};
+struct pipc_store {
+	dev_t		 dev;		/* st_dev of its /dev/shm */
+	pid_t		 pid;		/* a process that has it as /dev/shm */
+	unsigned	 host:1;	/* the host's (PID 1's, else ours) */
+	unsigned	 statfs:1;	/* fstype, size, used, avail were read */
+	int		 fd;		/* its directory, open; -1 if not */
+	char		 path[48];	/* /proc/PID/root/dev/shm, or
+					 * /proc/self/fd/FD where that lies */
+	long		 fstype;	/* statfs f_type (tmpfs: 0x01021994) */
+	uint64_t	 size, used, avail;	/* bytes; size 0: no limit */
+	size_t		 nprocs;	/* processes seen using it */
+	struct pipc_cglabel label;	/* its most specific process's;
+					 * "host" for the host's */
+};
+struct pipc_ipcns {
+	ino_t		 ino;		/* inode of /proc/PID/ns/ipc */
+	pid_t		 pid;		/* a process in it */
+	unsigned	 host:1;	/* the host's (PID 1's, else ours) */
+	enum pipc_mqseen mq;
+	int		 err;		/* PIPC_MQ_UNSEEN: why (an errno) */
+	int		 fd;		/* its queues' directory, or -1 */
+	char		 path[48];	/* MOUNTED: /proc/PID/root/dev/mqueue;
+					 * ENTERED: /proc/self/fd/FD */
+	dev_t		 mqdev;		/* its mqueue superblock, 0: unknown */
+	pid_t		 mqpid;		/* UNSEEN: a process showing an mqueue
+					 * not proved to be its own, or 0 */
+	size_t		 nprocs;
+	struct pipc_cglabel label;
+	int		 nsfd;		/* private */
+	void		*cand;		/* private */
+};
+struct pipc_stores {
+	struct pipc_store *v;
+	size_t		 n;
+	struct pipc_ipcns *ns;
+	size_t		 nns;
+	size_t		 nprocs;	/* processes placed */
+	size_t		 nunread;	/* processes that could not be */
+	pid_t		 unread_pid;	/* the first of them */
+	int		 unread_err;	/* and why */
+	size_t		 nnoshm;	/* processes with no /dev/shm */
+	int		 hidepid;	/* /proc hides processes from us */
+};
+#define PIPC_STORES_NOENTER	0x1	/* never enter a namespace */
+#define PIPC_STORES_NOLABEL	0x2	/* read no /proc/PID/cgroup */
+int		 pipc_stores_scan(struct pipc_stores *, unsigned);
+void		 pipc_stores_free(struct pipc_stores *);
+int		 pipc_ipcns_enter(int, int *);
+int		 pipc_proc_cglabel(int, pid_t, struct pipc_cglabel *);
+int		 pipc_nspid(pid_t, pid_t *);
+int		 pipc_nspid_parse(const char *, size_t, pid_t *);
+
 #endif
