@@ -200,6 +200,7 @@ store_add(struct pass *ps, pid_t pid, dev_t dev, int fd)
 {
 	struct pipc_stores *s = ps->s;
 	struct pipc_store *v, *st;
+	struct stat sb;
 	char path[48];
 
 	if (grows(s->n)) {
@@ -220,7 +221,12 @@ store_add(struct pass *ps, pid_t pid, dev_t dev, int fd)
 	if (fd == -1) {
 		snprintf(path, sizeof(path), "%d/root/dev/shm", (int)pid);
 		fd = openat(ps->procfd, path, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
+		    O_NOFOLLOW | O_CLOEXEC);
+		/* Gone or changed since the lstat: the path alone, then. */
+		if (fd != -1 && (fstat(fd, &sb) == -1 || sb.st_dev != dev)) {
+			close(fd);
+			fd = -1;
+		}
 		snprintf(st->path, sizeof(st->path), "/proc/%d/root/dev/shm",
 		    pid);
 	} else
