@@ -273,4 +273,95 @@ int		 pipc_parse_duration(const char *, time_t *);
 size_t		 pipc_escape_text(char *, size_t, const char *, int);
 size_t		 pipc_escape_json_mem(char *, size_t, const char *, size_t);
 
+/* Issue 13 (containers: every store and IPC namespace): declarations below. */
+/* cgroup.c: who runs a process, from the text of /proc/PID/cgroup */
+enum pipc_runtime {
+	PIPC_RT_HOST,		/* "/", init.scope, user sessions */
+	PIPC_RT_OTHER,		/* a cgroup of no runtime known here */
+	PIPC_RT_SERVICE,	/* a systemd service: name */
+	PIPC_RT_DOCKER, PIPC_RT_CONTAINERD, PIPC_RT_CRIO, PIPC_RT_PODMAN,
+	PIPC_RT_KUBERNETES,	/* a pod's container: pod, id, engine */
+	PIPC_RT_NSPAWN,		/* a machine of systemd-machined: name */
+	PIPC_RT_LXC,		/* name */
+	PIPC_NRUNTIMES
+};
+#define PIPC_CG_SHORT	12	/* a container id as shown: its first 12 */
+struct pipc_cglabel {
+	enum pipc_runtime runtime;
+	enum pipc_runtime engine;	/* kubernetes: docker, containerd, cri-o,
+					 * or other where the path does not say */
+	unsigned	 monitor:1;	/* a runtime's monitor (conmon,
+					 * lxc.monitor), not the container */
+	unsigned	 v1:1;		/* read from a cgroup v1 line */
+	char		 id[65];	/* container id, 64 hex digits, or "" */
+	char		 shortid[PIPC_CG_SHORT + 1];
+	char		 pod[65];	/* kubernetes pod UID, podman pod id */
+	char		 name[256];	/* machine, LXC container, service (raw
+					 * bytes, unescaped from the unit) */
+};
+const char	*pipc_runtime_name(enum pipc_runtime);
+int		 pipc_cgroup_label(const char *, size_t, struct pipc_cglabel *);
+/* pipc_cglabel_rank: 0 the host ... PIPC_CGRANK_CONTAINER a container */
+#define PIPC_CGRANK_CONTAINER	5
+int		 pipc_cglabel_rank(const struct pipc_cglabel *);
+size_t		 pipc_cglabel_text(char *, size_t, const struct pipc_cglabel *);
+
+/* stores.c: every shared-memory store and IPC namespace, one /proc pass */
+enum pipc_mqseen {
+	PIPC_MQ_MOUNTED,	/* its own mqueue at a process's /dev/mqueue */
+	PIPC_MQ_ENTERED,	/* reached by entering the namespace */
+	PIPC_MQ_UNSEEN		/* err says why */
+};
+struct pipc_store {
+	dev_t		 dev;		/* st_dev of its /dev/shm */
+	pid_t		 pid;		/* a process that has it as /dev/shm */
+	unsigned	 host:1;	/* the host's (PID 1's, else ours) */
+	unsigned	 statfs:1;	/* fstype, size, used, avail were read */
+	int		 fd;		/* its directory, open; -1 if not */
+	char		 path[48];	/* /proc/PID/root/dev/shm, or
+					 * /proc/self/fd/FD where that lies */
+	long		 fstype;	/* statfs f_type (tmpfs: 0x01021994) */
+	uint64_t	 size, used, avail;	/* bytes; size 0: no limit */
+	size_t		 nprocs;	/* processes seen using it */
+	struct pipc_cglabel label;	/* its most specific process's;
+					 * "host" for the host's */
+};
+struct pipc_ipcns {
+	ino_t		 ino;		/* inode of /proc/PID/ns/ipc */
+	pid_t		 pid;		/* a process in it */
+	unsigned	 host:1;	/* the host's (PID 1's, else ours) */
+	enum pipc_mqseen mq;
+	int		 err;		/* PIPC_MQ_UNSEEN: why (an errno) */
+	int		 fd;		/* its queues' directory, or -1 */
+	char		 path[48];	/* MOUNTED: /proc/PID/root/dev/mqueue;
+					 * ENTERED: /proc/self/fd/FD */
+	dev_t		 mqdev;		/* its mqueue superblock, 0: unknown */
+	pid_t		 mqpid;		/* UNSEEN: a process showing an mqueue
+					 * not proved to be its own, or 0 */
+	size_t		 nprocs;
+	struct pipc_cglabel label;
+	int		 nsfd;		/* private */
+	void		*cand;		/* private */
+};
+struct pipc_stores {
+	struct pipc_store *v;
+	size_t		 n;
+	struct pipc_ipcns *ns;
+	size_t		 nns;
+	size_t		 nprocs;	/* processes placed */
+	size_t		 nunread;	/* processes that could not be */
+	pid_t		 unread_pid;	/* the first of them */
+	int		 unread_err;	/* and why */
+	size_t		 nnoshm;	/* processes with no /dev/shm */
+	int		 hidepid;	/* /proc hides processes from us */
+};
+#define PIPC_STORES_NOENTER	0x1	/* never enter a namespace */
+#define PIPC_STORES_NOLABEL	0x2	/* read no /proc/PID/cgroup */
+int		 pipc_stores_scan(struct pipc_stores *, unsigned);
+void		 pipc_stores_free(struct pipc_stores *);
+int		 pipc_ipcns_enter(int, int *);
+int		 pipc_proc_cglabel(int, pid_t, struct pipc_cglabel *);
+int		 pipc_nspid(pid_t, pid_t *);
+int		 pipc_nspid_parse(const char *, size_t, pid_t *);
+
 #endif
