@@ -38,7 +38,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 #define ID_LEN		64
 

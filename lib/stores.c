@@ -87,7 +87,7 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 #define MQUEUE_MAGIC	0x19800202
 #define NCAND		4	/* mqueue mounts kept per namespace */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipc.h"
+#include "internal.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
