@@ -170,21 +170,38 @@ index_pairs(struct scan *s, dev_t dev, ino_t ino, uint32_t proc)
  * mapping of length maplen was seen. A pair with proc for it, one object
  * per inode; 0, or -1 when memory ran out.
  */
+static const char mark[] = " (deleted)";
+
+/* The store (index into l->stores) on device dev, or -1. */
+static int
+store_of(const struct pipc_list *l, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < l->nstores; i++)
+		if (l->stores[i].dev == dev)
+			return (int)i;
+	return -1;
+}
+
+static int
+marked(const char *path, size_t len)
+{
+	return len >= sizeof(mark) && memcmp(path + len - (sizeof(mark) - 1),
+	    mark, sizeof(mark) - 1) == 0;
+}
+
 static int
 gone_pair(struct scan *s, dev_t dev, ino_t ino, const char *path, size_t len,
     const struct stat *st, uint64_t maplen, uint32_t proc)
 {
-	static const char mark[] = " (deleted)";
 	const struct pipc_list *l = s->ix.l;
 	const char *file;
 	struct gone *g;
-	size_t i, cap;
-	int t;
+	size_t cap;
+	int i, t;
 
-	for (i = 0; i < l->nstores && l->stores[i].dev != dev; i++)
-		continue;
-	if (i == l->nstores || ino == 0 || len < sizeof(mark) ||
-	    memcmp(path + len - (sizeof(mark) - 1), mark, sizeof(mark) - 1) != 0)
+	if ((i = store_of(l, dev)) == -1 || ino == 0 || !marked(path, len))
 		return 0;
 	for (g = s->gone; g < s->gone + s->ngone; g++)
 		if (g->st.st_ino == ino && g->st.st_dev == dev)
@@ -249,8 +266,9 @@ gone_fd(struct scan *s, int dfd, const char *name, dev_t dev, ino_t ino,
 	struct stat st;
 	ssize_t n;
 
-	if ((n = readlinkat(dfd, name, path, sizeof(path))) <= 0 ||
-	    (size_t)n == sizeof(path))
+	if (store_of(s->ix.l, dev) == -1 ||
+	    (n = readlinkat(dfd, name, path, sizeof(path))) <= 0 ||
+	    (size_t)n == sizeof(path) || !marked(path, (size_t)n))
 		return 0;
 	/* The magic link leads to the file, deleted or not. */
 	return gone_pair(s, dev, ino, path, (size_t)n,
@@ -269,6 +287,8 @@ gone_map(struct scan *s, int procfd, const char *pid, const char *p,
 	struct stat st;
 	int f;
 
+	if (store_of(s->ix.l, dev) == -1)
+		return 0;
 	start = hex(&q, nl);
 	if (q >= nl || *q++ != '-')
 		return 0;
@@ -282,6 +302,8 @@ gone_map(struct scan *s, int procfd, const char *pid, const char *p,
 	}
 	while (name < nl && *name == ' ')
 		name++;
+	if (!marked(name, (size_t)(nl - name)))
+		return 0;
 	snprintf(path, sizeof(path), "%s/map_files/%llx-%llx", pid,
 	    (unsigned long long)start, (unsigned long long)end);
 	return gone_pair(s, dev, ino, name, (size_t)(nl - name),
