@@ -7,7 +7,7 @@
 
 #include "util_ls.h"
 
-enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE };
+enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE, OPT_DELETED };
 
 static const struct opt opts[] = {
 	{ 't', "type", "TYPE", "only %K objects (repeatable)",
@@ -15,6 +15,8 @@ static const struct opt opts[] = {
 	{ 'p', "pids", NULL, "add the PIDS column: who holds each object", 0 },
 	{ OPT_ORPHANS, "orphans", NULL, "only objects nobody holds", 0 },
 	{ OPT_STALE, "stale", NULL, "only stale locks", 0 },
+	{ OPT_DELETED, "deleted", NULL,
+	    "also objects whose name was removed while still held", 0 },
 	{ 'o', "output", "[+]LIST", "these columns; +LIST adds to the default",
 	    ARG_COLUMN },
 	{ 'H', "list-columns", NULL, "list the columns and exit", O_NOSYN },
@@ -200,12 +202,12 @@ list(struct opts *op, unsigned types, int argc, char **argv)
 	if (op->pids && i == op->ncols && add_column(op, pids) == -1)
 		return 2;
 	types = pattern_types(types, argc, argv);
-	holders = op->json || op->orphans || op->stale;
+	holders = op->json || op->orphans || op->stale || op->deleted;
 	for (i = 0; i < op->ncols && !op->null; i++)
 		holders |= (op->cols[i]->flags & F_HOLDERS) != 0;
 
-	if (pipc_scan(&l, &dirs, types | (holders ? PIPC_SCAN_HELD : 0)) ==
-	    -1) {
+	if (pipc_scan(&l, &dirs, types | (holders ? PIPC_SCAN_HELD : 0) |
+	    (op->deleted ? PIPC_SCAN_DELETED : 0)) == -1) {
 		warn("%s", l.scan_path);
 		rv = 1;
 	}
@@ -230,7 +232,8 @@ list(struct opts *op, unsigned types, int argc, char **argv)
 		rv = 1;
 	if (op->null) {
 		for (i = 0; i < l.n; i++)
-			if (show[i])
+			/* A deleted object's name is no longer its. */
+			if (show[i] && !l.v[i].deleted)
 				printf("/%s%c", l.v[i].name, '\0');
 	} else if (op->json)
 		ls_print_json(&l, show);
@@ -265,6 +268,7 @@ ls_main(int argc, char **argv)
 		case '0': op.null = 1; break;
 		case OPT_ORPHANS: op.orphans = 1; break;
 		case OPT_STALE: op.stale = 1; break;
+		case OPT_DELETED: op.deleted = 1; break;
 		default:
 			common_option(&cmd_ls, ch, optarg);
 		}

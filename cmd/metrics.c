@@ -82,7 +82,8 @@ scan(struct tally *t, unsigned types)
 	t->read[SRC_MQUEUE] = (types & PIPC_TYPE_BIT(PIPC_MQ)) != 0;
 	t->read[SRC_PROC] = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD) == -1) {
+	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD | PIPC_SCAN_DELETED) ==
+	    -1) {
 		warn("%s", shown(l.scan_path));
 		rv = 1;
 		/*

@@ -327,6 +327,12 @@ get_temp(const struct cellctx *c, struct val *v)
 	v->n = c->o->temp;
 }
 
+static void
+get_size_mapped(const struct cellctx *c, struct val *v)
+{
+	v->n = c->o->sizemapped;
+}
+
 static const char *
 text_lock_owner(const struct cellctx *c)
 {
@@ -414,6 +420,8 @@ const struct field ls_fields[] = {
 	    "file of the object" },
 	{ "SIZE", 4, "size", J_NUM, ALL, R | D, get_size, text_size, NULL,
 	    "size in bytes (human unless -b)" },
+	{ NULL, 0, "size_mapped", J_BOOL, ALL, F_DELETED, get_size_mapped,
+	    NULL, NULL, NULL },
 	{ "UID", 6, "uid", J_NUM, ALL, R, get_uid, NULL, NULL,
 	    "owning user ID" },
 	{ "OWNER", 5, "user", J_STR, ALL, D, get_user, text_user, NULL,
@@ -598,7 +606,8 @@ field_json(struct json *j, const struct field *f, const struct cellctx *c)
 	struct val v = { V_SET, 0, NULL, NULL };
 
 	if (f->key == NULL || !(f->kinds & PIPC_TYPE_BIT(c->o->type)) ||
-	    ((f->flags & F_QUARANTINE) && !c->o->quarantine))
+	    ((f->flags & F_QUARANTINE) && !c->o->quarantine) ||
+	    ((f->flags & F_DELETED) && !c->o->deleted))
 		return;
 	if (f->json != NULL) {
 		f->json(j, f->key, c);

@@ -11,6 +11,7 @@ enum jtype { J_STR, J_NUM, J_BOOL, J_ARRAY, J_OBJECT };
 #define F_HOLDERS	0x2	/* needs the /proc scan of holders */
 #define F_QUARANTINE	0x4	/* in JSON for gc's quarantines only */
 #define F_DEFAULT	0x8	/* a column ls shows without -o */
+#define F_DELETED	0x10	/* in JSON for deleted objects only */
 
 struct cellctx;		/* the object and what its cell may use */
 struct val;		/* a field's value, for JSON and plain cells */
@@ -43,7 +44,8 @@ extern const size_t ls_nfields;
 struct opts {
 	const struct field *cols[LS_COLS_MAX];
 	size_t		 ncols;
-	int		 bytes, json, noheadings, raw, null, orphans, stale, pids;
+	int		 bytes, json, noheadings, raw, null, orphans, stale, pids,
+			 deleted;
 };
 
 void	ls_print_table(const struct pipc_list *, const struct opts *,

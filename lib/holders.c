@@ -27,10 +27,21 @@ struct pair {
 	uint32_t	 obj, proc;
 };
 
+/* An object whose name was removed, seen held: one per inode. */
+struct gone {
+	enum pipc_type	 type;
+	struct stat	 st;
+	int		 exact;		/* st is its file's: else only st_dev,
+					 * st_ino and the longest mapping */
+	char		 file[NAME_MAX + 1];
+};
+
 struct scan {
 	struct index	 ix;
 	struct pair	*pairs;
 	size_t		 npairs, cap;
+	struct gone	*gone;		/* pairs' obj past the list's: these */
+	size_t		 ngone, gonecap;
 	char		*buf;
 	size_t		 bufsize;
 };
@@ -41,6 +52,21 @@ hash(dev_t dev, ino_t ino)
 	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ull ^ (uint64_t)dev;
 
 	return (size_t)(h ^ h >> 29);
+}
+
+static void
+dev_add(struct index *ix, dev_t dev)
+{
+	size_t j;
+
+	for (j = 0; j < ix->ndevs && j < NDEVS; j++)
+		if (ix->devs[j] == dev)
+			return;
+	if (j == ix->ndevs && j <= NDEVS) {
+		if (j < NDEVS)
+			ix->devs[j] = dev;
+		ix->ndevs++;
+	}
 }
 
 static int
@@ -54,23 +80,38 @@ index_build(struct index *ix, const struct pipc_list *l)
 		return -1;
 	ix->mask = size - 1;
 	ix->l = l;
+	for (i = 0; i < l->nstores; i++)
+		dev_add(ix, l->stores[i].dev);
 	for (i = 0; i < l->n; i++) {
 		if (l->v[i].foreign)
 			continue;
-		for (j = 0; j < ix->ndevs && j < NDEVS; j++)
-			if (ix->devs[j] == l->v[i].st.st_dev)
-				break;
-		if (j == ix->ndevs && j <= NDEVS) {
-			if (j < NDEVS)
-				ix->devs[j] = l->v[i].st.st_dev;
-			ix->ndevs++;
-		}
+		dev_add(ix, l->v[i].st.st_dev);
 		j = hash(l->v[i].st.st_dev, l->v[i].st.st_ino) & ix->mask;
 		while (ix->slot[j] != 0)
 			j = (j + 1) & ix->mask;
 		ix->slot[j] = (uint32_t)i + 1;
 	}
 	return 0;
+}
+
+static uint64_t
+hex(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int d;
+
+	for (; p < end; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else
+			break;
+		v = v << 4 | (uint64_t)d;
+	}
+	*pp = p;
+	return v;
 }
 
 static int
@@ -94,6 +135,7 @@ pair_add(struct scan *s, long obj, uint32_t proc)
 /*
  * Every object whose file is (dev, ino) holds a pair with proc: several
  * names may be links to one inode, and a holder of one holds them all.
+ * Returns how many did (0 for a file on no device of interest), or -1.
  */
 static int
 index_pairs(struct scan *s, dev_t dev, ino_t ino, uint32_t proc)
@@ -101,6 +143,7 @@ index_pairs(struct scan *s, dev_t dev, ino_t ino, uint32_t proc)
 	const struct index *ix = &s->ix;
 	const struct pipc_obj *o;
 	size_t i, j;
+	int n = 0;
 
 	/* A quick no for the many files on other devices. */
 	for (i = 0; i < ix->ndevs && i < NDEVS; i++)
@@ -111,31 +154,161 @@ index_pairs(struct scan *s, dev_t dev, ino_t ino, uint32_t proc)
 	for (j = hash(dev, ino) & ix->mask; ix->slot[j] != 0;
 	    j = (j + 1) & ix->mask) {
 		o = &ix->l->v[ix->slot[j] - 1];
-		if (o->st.st_ino == ino && o->st.st_dev == dev &&
-		    pair_add(s, (long)ix->slot[j] - 1, proc) == -1)
+		if (o->st.st_ino == ino && o->st.st_dev == dev) {
+			if (pair_add(s, (long)ix->slot[j] - 1, proc) == -1)
+				return -1;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * A file (dev, ino) that no listed name leads to, at path as /proc shows
+ * it: an object whose name was removed if it is on a directory's device
+ * and /proc says "(deleted)". st is its file's stat, or NULL when only a
+ * mapping of length maplen was seen. A pair with proc for it, one object
+ * per inode; 0, or -1 when memory ran out.
+ */
+static const char mark[] = " (deleted)";
+
+/* The store (index into l->stores) on device dev, or -1. */
+static int
+store_of(const struct pipc_list *l, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < l->nstores; i++)
+		if (l->stores[i].dev == dev)
+			return (int)i;
+	return -1;
+}
+
+static int
+marked(const char *path, size_t len)
+{
+	return len >= sizeof(mark) && memcmp(path + len - (sizeof(mark) - 1),
+	    mark, sizeof(mark) - 1) == 0;
+}
+
+static int
+gone_pair(struct scan *s, dev_t dev, ino_t ino, const char *path, size_t len,
+    const struct stat *st, uint64_t maplen, uint32_t proc)
+{
+	const struct pipc_list *l = s->ix.l;
+	const char *file;
+	struct gone *g;
+	size_t cap;
+	int i, t;
+
+	if ((i = store_of(l, dev)) == -1 || ino == 0 || !marked(path, len))
+		return 0;
+	for (g = s->gone; g < s->gone + s->ngone; g++)
+		if (g->st.st_ino == ino && g->st.st_dev == dev)
+			break;
+	if (g == s->gone + s->ngone) {
+		len -= sizeof(mark) - 1;
+		for (file = path + len; file > path && file[-1] != '/'; file--)
+			continue;
+		len -= (size_t)(file - path);
+		if (len == 0 || len > NAME_MAX)
+			return 0;
+		if ((t = pipc_kind_claim(l->stores[i].dir, file)) == -1 ||
+		    !(l->deleted_types & PIPC_TYPE_BIT(t)))
+			return 0;
+		if (s->ngone == s->gonecap) {
+			cap = s->gonecap ? s->gonecap * 2 : 8;
+			if ((g = reallocarray(s->gone, cap, sizeof(*g))) == NULL)
+				return -1;
+			s->gone = g;
+			s->gonecap = cap;
+		}
+		g = &s->gone[s->ngone++];
+		memset(g, 0, sizeof(*g));
+		g->type = (enum pipc_type)t;
+		memcpy(g->file, file, len);
+		g->st.st_dev = dev;
+		g->st.st_ino = ino;
+		g->st.st_mode = S_IFREG;
+	}
+	if (!g->exact && st != NULL && st->st_ino == ino &&
+	    st->st_dev == dev) {
+		g->st = *st;
+		g->exact = 1;
+	} else if (!g->exact && (uint64_t)g->st.st_size < maplen)
+		g->st.st_size = (off_t)maplen;
+	return pair_add(s, (long)(l->n + (size_t)(g - s->gone)), proc);
+}
+
+/* The deleted objects found become the list's, before attach. */
+static int
+gone_add(struct pipc_list *l, const struct scan *s)
+{
+	struct pipc_obj *o;
+	size_t i;
+
+	for (i = 0; i < s->ngone; i++) {
+		if ((o = pipc_list_add(l, s->gone[i].type, s->gone[i].file,
+		    &s->gone[i].st)) == NULL)
 			return -1;
+		o->deleted = 1;
+		o->sizemapped = !s->gone[i].exact;
 	}
 	return 0;
 }
 
-static uint64_t
-hex(const char **pp, const char *end)
+/* An fd of a task (its fd directory dfd, entry name) not of the list. */
+static int
+gone_fd(struct scan *s, int dfd, const char *name, dev_t dev, ino_t ino,
+    uint32_t proc)
 {
-	const char *p = *pp;
-	uint64_t v = 0;
-	int d;
+	char path[PATH_MAX];
+	struct stat st;
+	ssize_t n;
 
-	for (; p < end; p++) {
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else
-			break;
-		v = v << 4 | (uint64_t)d;
+	if (store_of(s->ix.l, dev) == -1 ||
+	    (n = readlinkat(dfd, name, path, sizeof(path))) <= 0 ||
+	    (size_t)n == sizeof(path) || !marked(path, (size_t)n))
+		return 0;
+	/* The magic link leads to the file, deleted or not. */
+	return gone_pair(s, dev, ino, path, (size_t)n,
+	    fstatat(dfd, name, &st, 0) == 0 ? &st : NULL, 0, proc);
+}
+
+/* A maps line (from p to its newline nl) of the task pid not of the list:
+ * the file's stat through map_files where we may, else its length. */
+static int
+gone_map(struct scan *s, int procfd, const char *pid, const char *p,
+    const char *nl, dev_t dev, ino_t ino, uint32_t proc)
+{
+	char path[2 * NAME_MAX + 64];
+	const char *q = p, *name;
+	uint64_t start, end;
+	struct stat st;
+	int f;
+
+	if (store_of(s->ix.l, dev) == -1)
+		return 0;
+	start = hex(&q, nl);
+	if (q >= nl || *q++ != '-')
+		return 0;
+	end = hex(&q, nl);
+	/* The path follows perms, offset, device and inode. */
+	for (name = q, f = 0; f < 4; f++) {
+		while (name < nl && *name == ' ')
+			name++;
+		while (name < nl && *name != ' ')
+			name++;
 	}
-	*pp = p;
-	return v;
+	while (name < nl && *name == ' ')
+		name++;
+	if (!marked(name, (size_t)(nl - name)))
+		return 0;
+	snprintf(path, sizeof(path), "%s/map_files/%llx-%llx", pid,
+	    (unsigned long long)start, (unsigned long long)end);
+	return gone_pair(s, dev, ino, name, (size_t)(nl - name),
+	    fstatat(procfd, path, &st, 0) == 0 ? &st : NULL,
+	    end > start ? end - start : 0, proc);
 }
 
 /*
@@ -220,7 +393,7 @@ scan_task(struct scan *s, int procfd, const char *pid, uint32_t proc,
 	struct dirent *de;
 	struct statx stx;
 	char path[2 * NAME_MAX + 16];
-	int fd, unseen = 0;
+	int fd, r, unseen = 0;
 	ssize_t n;
 	dev_t dev;
 	ino_t ino;
@@ -248,7 +421,11 @@ scan_task(struct scan *s, int procfd, const char *pid, uint32_t proc,
 				continue;
 			}
 			dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-			if (index_pairs(s, dev, stx.stx_ino, proc) == -1) {
+			if ((r = index_pairs(s, dev, stx.stx_ino, proc)) == 0 &&
+			    s->ix.l->deleted_types)
+				r = gone_fd(s, fd, de->d_name, dev,
+				    stx.stx_ino, proc);
+			if (r == -1) {
 				closedir(d);
 				return -1;
 			}
@@ -271,7 +448,10 @@ scan_task(struct scan *s, int procfd, const char *pid, uint32_t proc,
 			if ((next = memchr(p, '\n', (size_t)(end - p))) == NULL)
 				break;
 			next++;
-		} else if (index_pairs(s, dev, ino, proc) == -1)
+		} else if ((r = index_pairs(s, dev, ino, proc)) == -1 ||
+		    (r == 0 && s->ix.l->deleted_types &&
+		    gone_map(s, procfd, pid, p, next > p && next[-1] == '\n' ?
+		    next - 1 : next, dev, ino, proc) == -1))
 			return -1;
 	}
 	return unseen;
@@ -447,10 +627,12 @@ pipc_holders(struct pipc_list *l)
 		l->nprocs++;
 	}
 	/* A /proc that cannot be read to its end is no answer. */
-	rv = de == NULL && errno == 0 ? attach(l, &s) : -1;
+	rv = de == NULL && errno == 0 && gone_add(l, &s) == 0 ?
+	    attach(l, &s) : -1;
 	closedir(d);
 out:
 	free(s.ix.slot);
+	free(s.gone);
 	free(s.pairs);
 	free(s.buf);
 	return rv;
@@ -476,6 +658,13 @@ pipc_classify(struct pipc_list *l)
 	for (i = 0; i < l->n; i++) {
 		o = &l->v[i];
 		o->by = 0;
+		if (o->deleted) {
+			/* Found through its holders alone. */
+			o->held = PIPC_HELD_YES;
+			o->by = PIPC_BY_PROC;
+			o->state = PIPC_DELETED;
+			continue;
+		}
 		if (o->foreign)
 			o->held = PIPC_HELD_NO;		/* no object */
 		else if (o->nhold > 0) {

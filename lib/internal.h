@@ -21,6 +21,8 @@ int		 pipc_file_name(char *, size_t, enum pipc_type, const char *);
 ssize_t		 pipc_read_text(int, const char *, char *, size_t);
 
 /* What the scan reads (sem.c, mq.c, holders.c). */
+struct pipc_obj	*pipc_list_add(struct pipc_list *, enum pipc_type, const char *,
+		    const struct stat *);
 int		 pipc_sem_read(int, uint32_t *, uint32_t *);
 int		 pipc_sem_tempname(const char *);
 int		 pipc_mq_parse(const char *, long *, pid_t *);

@@ -4,7 +4,8 @@
 #include "internal.h"
 
 static const char *const states[PIPC_NSTATES] = {
-	"in-use", "orphan", "stale-lock", "corrupt", "foreign", "unknown"
+	"in-use", "orphan", "stale-lock", "corrupt", "deleted", "foreign",
+	"unknown"
 };
 
 const char *

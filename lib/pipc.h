@@ -27,7 +27,7 @@ enum pipc_type { PIPC_SHM, PIPC_SEM, PIPC_MQ, PIPC_NTYPES };
 struct pipc_obj;
 enum pipc_state {
 	PIPC_IN_USE, PIPC_ORPHAN, PIPC_STALE_LOCK, PIPC_CORRUPT,
-	PIPC_FOREIGN, PIPC_UNKNOWN, PIPC_NSTATES
+	PIPC_DELETED, PIPC_FOREIGN, PIPC_UNKNOWN, PIPC_NSTATES
 };
 
 struct pipc_kind {
@@ -122,6 +122,9 @@ struct pipc_obj {
 	unsigned	 facts:1;	/* value/waiters or mq attrs were read */
 	unsigned	 attrs:1;	/* mq: maxmsg/msgsize/msgs were read */
 	unsigned	 quarantine:1;	/* left by an interrupted gc (gc.c) */
+	unsigned	 deleted:1;	/* its name was removed; held (holders.c) */
+	unsigned	 sizemapped:1;	/* ...its file unseen: st_size is the
+					 * longest mapping of it seen */
 	char		*origin;	/* ...its file name before, or NULL */
 	uint32_t	 value, waiters;			/* sem */
 	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
@@ -147,11 +150,22 @@ struct pipc_list {
 	size_t		 nprocs;
 	uint32_t	*holdv;		/* backing store of every obj.hold */
 	struct pipc_chunk *names;	/* backing store of every obj.name */
+	/* With PIPC_SCAN_DELETED: the directories read, by device. */
+	struct pipc_store {
+		dev_t		 dev;
+		size_t		 dir;		/* as pipc_kind.dir */
+	}		 stores[PIPC_NTYPES];
+	size_t		 nstores;
+	unsigned	 deleted_types;	/* kinds to find deleted objects of */
 };
 
 /* With PIPC_SCAN_HELD in the type mask, pipc_scan also asks the kernel
  * whether anyone holds each object the caller may ask about. */
 #define PIPC_SCAN_HELD	0x100
+/* With PIPC_SCAN_DELETED, pipc_holders also adds the objects of those kinds
+ * whose name was removed while a process still maps or holds them (their
+ * files on a directory's device that no name leads to), state deleted. */
+#define PIPC_SCAN_DELETED 0x200
 int		 pipc_scan(struct pipc_list *, const struct pipc_dirs *, unsigned);
 void		 pipc_list_free(struct pipc_list *);
 void		 pipc_list_sort(struct pipc_list *);

@@ -36,8 +36,9 @@ keep_name(struct pipc_list *l, const char *s, size_t n)
 	return c->data + c->used - n - 1;
 }
 
-static struct pipc_obj *
-add(struct pipc_list *l, enum pipc_type t, const char *file,
+/* A new object of l: its name kept, the rest zero. */
+struct pipc_obj *
+pipc_list_add(struct pipc_list *l, enum pipc_type t, const char *file,
     const struct stat *st)
 {
 	struct pipc_obj *o, *v;
@@ -158,6 +159,11 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 			close(dfd);
 		return -1;
 	}
+	/* Where its deleted objects will be: on its device. */
+	if ((types & PIPC_SCAN_DELETED) && fstat(dfd, &st) == 0) {
+		l->stores[l->nstores].dev = st.st_dev;
+		l->stores[l->nstores++].dir = dir;
+	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
 		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
@@ -174,7 +180,8 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 				continue;
 			break;
 		}
-		if ((o = add(l, (enum pipc_type)t, de->d_name, &st)) == NULL) {
+		if ((o = pipc_list_add(l, (enum pipc_type)t, de->d_name, &st)) ==
+		    NULL) {
 			if (fd != -1)
 				close(fd);
 			break;
@@ -215,6 +222,8 @@ pipc_scan(struct pipc_list *l, const struct pipc_dirs *d, unsigned typemask)
 	int t, rv = 0;
 
 	memset(l, 0, sizeof(*l));
+	if (typemask & PIPC_SCAN_DELETED)
+		l->deleted_types = typemask & PIPC_ALL_TYPES;
 	for (t = 0; t < PIPC_NTYPES; t++) {
 		k = pipc_kind((enum pipc_type)t);
 		here = pipc_kinds_at(k->dir);

@@ -62,9 +62,9 @@ value() {
 	[ "$(grep -c '^# TYPE ' <<< "$output")" = "$(grep -c '^# HELP ' <<< "$output")" ]
 	refute_line --regexp '^# TYPE [a-z_]+ [^g]'
 	refute_line --regexp '^[a-z_]+(\{[^}]*\})? [^ ]+ [^ ]+$'
-	# Every kind with every state, zeros too: 3 kinds x 6 states.
-	[ "$(grep -c '^pipc_objects{' <<< "$output")" = 18 ]
-	[ "$(grep -c '^pipc_objects_bytes{' <<< "$output")" = 18 ]
+	# Every kind with every state, zeros too: 3 kinds x 7 states.
+	[ "$(grep -c '^pipc_objects{' <<< "$output")" = 21 ]
+	[ "$(grep -c '^pipc_objects_bytes{' <<< "$output")" = 21 ]
 	assert_line 'pipc_objects{kind="shm",state="unknown"} 0'
 	# Only bounded labels: kind, state, store, dir, source.
 	refute_line --regexp '\{.*(name|pid|path)='
@@ -136,7 +136,7 @@ value() {
 	pipc create shm a -s 1 >/dev/null
 	run pipc metrics -t shm
 	assert_success
-	[ "$(grep -c '^pipc_objects{' <<< "$output")" = 6 ]
+	[ "$(grep -c '^pipc_objects{' <<< "$output")" = 7 ]
 	refute_line --partial 'kind="mq"'
 	refute_line --partial 'pipc_mqueue_available'
 	refute_line --partial 'source="mqueue"'
