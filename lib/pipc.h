@@ -151,7 +151,7 @@ struct pipc_list {
 	uint32_t	*holdv;		/* backing store of every obj.hold */
 	struct pipc_chunk *names;	/* backing store of every obj.name */
 	/* With PIPC_SCAN_DELETED: the directories read, by device. */
-	struct pipc_store {
+	struct pipc_listdir {
 		dev_t		 dev;
 		size_t		 dir;		/* as pipc_kind.dir */
 	}		 stores[PIPC_NTYPES];
