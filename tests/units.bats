@@ -203,4 +203,10 @@ faketime_lib() {
 	run promtool check rules "$rules"
 	assert_success
 	assert_line --partial "SUCCESS: 4 rules found"
+	# Every pipc metric they name is one pipc metrics writes.
+	pipc metrics > "$BATS_TEST_TMPDIR/m.prom"
+	for m in $(grep -o 'pipc_[a-z_]*' "$rules" | sort -u); do
+		grep -q "^$m[{ ]" "$BATS_TEST_TMPDIR/m.prom" ||
+		    fail "README names $m, which pipc metrics does not write"
+	done
 }
