@@ -82,7 +82,9 @@ need_two_cpus() {
 	assert_success
 	assert_line --index 0 --regexp 'EXPECTED +OBSERVED +LOST +VERDICT$'
 	assert_line --index 1 --regexp '^ +1 .* 100000 +100000 +0 address-free: (yes \(measured\)|unknown \(no overlap\))$'
-	assert_line --index 6 --regexp '^ +32 .* 100000 +[0-9]+ +[1-9][0-9]* address-free: no \(measured\)$'
+	# Under load the two may not overlap in 50,000 steps; the test above
+	# proves the loss with a million.
+	assert_line --index 6 --regexp '^ +32 .* 100000 +[0-9]+ +([1-9][0-9]* address-free: no \(measured\)|0 address-free: unknown \(no overlap\))$'
 }
 
 @test "atomics --verify: leaves no object behind, even when killed" {
