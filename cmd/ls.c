@@ -8,7 +8,7 @@
 #include "removeipc.h"
 #include "util_ls.h"
 
-enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE, OPT_NO_REMOVEIPC };
+enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE, OPT_IGNORE_REMOVEIPC };
 
 static const struct opt opts[] = {
 	{ 't', "type", "TYPE", "only %K objects (repeatable)",
@@ -24,7 +24,7 @@ static const struct opt opts[] = {
 	{ 'n', "noheadings", NULL, "no heading line", 0 },
 	{ 'r', "raw", NULL, "no alignment, spaces escaped", 0 },
 	{ '0', "null", NULL, "only names, each ended by NUL", 0 },
-	{ OPT_NO_REMOVEIPC, "no-removeipc-warning", NULL, "no warning of "
+	{ OPT_IGNORE_REMOVEIPC, "ignore-removeipc", NULL, "no warning of "
 	    "objects logind's RemoveIPC= removes", O_NOSYN },
 	COMMON_OPTS,
 	END_OPTS
@@ -270,7 +270,7 @@ ls_main(int argc, char **argv)
 		case '0': op.null = 1; break;
 		case OPT_ORPHANS: op.orphans = 1; break;
 		case OPT_STALE: op.stale = 1; break;
-		case OPT_NO_REMOVEIPC: op.no_removeipc = 1; break;
+		case OPT_IGNORE_REMOVEIPC: op.no_removeipc = 1; break;
 		default:
 			common_option(&cmd_ls, ch, optarg);
 		}

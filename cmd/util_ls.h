@@ -44,7 +44,7 @@ struct opts {
 	const struct field *cols[LS_COLS_MAX];
 	size_t		 ncols;
 	int		 bytes, json, noheadings, raw, null, orphans, stale, pids;
-	int		 no_removeipc;	/* --no-removeipc-warning */
+	int		 no_removeipc;	/* --ignore-removeipc */
 };
 
 void	ls_print_table(const struct pipc_list *, const struct opts *,

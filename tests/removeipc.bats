@@ -38,7 +38,7 @@ WARNED="pipc: 1 object in use belongs to regular users (UID 1000)"
 	assert_success
 	assert_equal "$stderr" "$WARNED: logind removes a user's objects when the user's last session ends (RemoveIPC=yes in $ROOT/etc/systemd/logind.conf); run such services as system users, or set RemoveIPC=no"
 	local out=$output
-	run --separate-stderr pipc ls --no-removeipc-warning
+	run --separate-stderr pipc ls --ignore-removeipc
 	assert_success
 	assert_equal "$stderr" ""
 	assert_equal "$output" "$out"
