@@ -5,9 +5,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "removeipc.h"
 #include "util_ls.h"
 
-enum { OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE, OPT_DELETED };
+enum {
+	OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE, OPT_DELETED,
+	OPT_IGNORE_REMOVEIPC
+};
 
 static const struct opt opts[] = {
 	{ 't', "type", "TYPE", "only %K objects (repeatable)",
@@ -25,6 +29,8 @@ static const struct opt opts[] = {
 	{ 'n', "noheadings", NULL, "no heading line", 0 },
 	{ 'r', "raw", NULL, "no alignment, spaces escaped", 0 },
 	{ '0', "null", NULL, "only names, each ended by NUL", 0 },
+	{ OPT_IGNORE_REMOVEIPC, "ignore-removeipc", NULL, "no warning of "
+	    "objects logind's RemoveIPC= removes", O_NOSYN },
 	COMMON_OPTS,
 	END_OPTS
 };
@@ -230,6 +236,8 @@ list(struct opts *op, unsigned types, int argc, char **argv)
 		err(1, NULL);
 	if (select_objects(&l, op, argc, argv, show) > 0)
 		rv = 1;
+	if (holders && !op->no_removeipc)
+		removeipc_warn(&l, show);
 	if (op->null) {
 		for (i = 0; i < l.n; i++)
 			/* A deleted object's name is no longer its. */
@@ -269,6 +277,7 @@ ls_main(int argc, char **argv)
 		case OPT_ORPHANS: op.orphans = 1; break;
 		case OPT_STALE: op.stale = 1; break;
 		case OPT_DELETED: op.deleted = 1; break;
+		case OPT_IGNORE_REMOVEIPC: op.no_removeipc = 1; break;
 		default:
 			common_option(&cmd_ls, ch, optarg);
 		}
@@ -292,6 +301,7 @@ ls_show(enum pipc_type t, const char *name, int json)
 
 	opts_init(&op);
 	op.json = json;
+	op.no_removeipc = 1;	/* create's object: ls tells the rest */
 	if ((pat = malloc(strlen(name) * 2 + 5)) == NULL)
 		err(1, NULL);
 	p = pat + sprintf(pat, "%s:", pipc_type_name(t));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "removeipc.h"
 
 /* What node_exporter's textfile collector reads: *.prom, nothing else. */
 #define PROM_FILE	"pipc.prom"
@@ -52,6 +53,7 @@ struct tally {
 	struct statvfs	 sv;
 	size_t		 unread;
 	double		 seconds;
+	struct removeipc_tally removeipc;
 };
 
 /* Held, says the kernel, by a process /proc did not show (as ls's). */
@@ -81,6 +83,7 @@ scan(struct tally *t, unsigned types)
 	    PIPC_TYPE_BIT(PIPC_SEM))) != 0;
 	t->read[SRC_MQUEUE] = (types & PIPC_TYPE_BIT(PIPC_MQ)) != 0;
 	t->read[SRC_PROC] = 1;
+	removeipc_tally_init(&t->removeipc);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD | PIPC_SCAN_DELETED) ==
 	    -1) {
@@ -129,6 +132,7 @@ scan(struct tally *t, unsigned types)
 		    (unsigned long long)o->st.st_blocks * 512;
 		t->unseen[o->type] += unseen(o);
 		unknown += o->state == PIPC_UNKNOWN;
+		removeipc_tally_add(&t->removeipc, o);
 	}
 	if (unknown > 0)
 		warn_unseen(&l, "are 'unknown'");
@@ -243,6 +247,7 @@ print_metrics(FILE *fp, const struct tally *t, unsigned types)
 		one(fp, "pipc_mqueue_available", "1 if the queue directory is "
 		    "an mqueue file system and was read, else 0.", "dir",
 		    dirs.mq, t->mq_available);
+	removeipc_metrics(fp, &t->removeipc, types);
 	family(fp, "pipc_scan_errors", "1 if this source could not be read "
 	    "in full: the sums then count what was read.");
 	for (s = 0; s < NSOURCES; s++)

@@ -46,6 +46,7 @@ struct opts {
 	size_t		 ncols;
 	int		 bytes, json, noheadings, raw, null, orphans, stale, pids,
 			 deleted;
+	int		 no_removeipc;	/* --ignore-removeipc */
 };
 
 void	ls_print_table(const struct pipc_list *, const struct opts *,

@@ -287,7 +287,7 @@ int		 pipc_parse_duration(const char *, time_t *);
 size_t		 pipc_escape_text(char *, size_t, const char *, int);
 size_t		 pipc_escape_json_mem(char *, size_t, const char *, size_t);
 
-/* Issue 13 (containers: every store and IPC namespace): declarations below. */
+/* Containers: who runs a process, every store and IPC namespace. */
 /* cgroup.c: who runs a process, from the text of /proc/PID/cgroup */
 enum pipc_runtime {
 	PIPC_RT_HOST,		/* "/", init.scope, user sessions */
@@ -377,5 +377,21 @@ int		 pipc_ipcns_enter(int, int *);
 int		 pipc_proc_cglabel(int, pid_t, struct pipc_cglabel *);
 int		 pipc_nspid(pid_t, pid_t *);
 int		 pipc_nspid_parse(const char *, size_t, pid_t *);
+
+/*
+ * logind's RemoveIPC= (removeipc.c): read under $PIPC_LOGIND_ROOT, else
+ * "/". An object is exposed when logind runs, RemoveIPC= is in effect, and
+ * the object is in use and belongs to a regular user (above SYS_UID_MAX,
+ * not nobody), whose last session's end removes it.
+ */
+struct pipc_removeipc {
+	int		 running;	/* /run/systemd/seats exists */
+	int		 enabled;	/* RemoveIPC=, yes by default */
+	char		 source[4096];	/* the file that set it; "": default */
+	uid_t		 sys_uid_max;	/* login.defs SYS_UID_MAX, or 999 */
+};
+void		 pipc_removeipc_read(struct pipc_removeipc *);
+int		 pipc_removeipc_exposed(const struct pipc_removeipc *,
+		    const struct pipc_obj *);
 
 #endif

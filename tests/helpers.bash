@@ -22,6 +22,8 @@ ipc_setup() {
 	mkdir -p "$MQ"
 	mount -t mqueue pipc-test "$MQ"
 	export PIPC_SHM_DIR=/dev/shm PIPC_MQUEUE_DIR="$MQ"
+	# logind as the host runs it must not reach the tests: none here.
+	export PIPC_LOGIND_ROOT="$BATS_TEST_TMPDIR/no-logind"
 }
 
 # Queues where an unprivileged user can reach them (the test's own
