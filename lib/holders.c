@@ -198,15 +198,17 @@ gone_pair(struct scan *s, dev_t dev, ino_t ino, const char *path, size_t len,
 	const struct pipc_list *l = s->ix.l;
 	const char *file;
 	struct gone *g;
-	size_t cap;
+	size_t cap, j;
 	int i, t;
 
 	if ((i = store_of(l, dev)) == -1 || ino == 0 || !marked(path, len))
 		return 0;
-	for (g = s->gone; g < s->gone + s->ngone; g++)
-		if (g->st.st_ino == ino && g->st.st_dev == dev)
+	/* By index: s->gone is NULL until the first one (NULL + 0 is UB). */
+	for (j = 0; j < s->ngone; j++)
+		if (s->gone[j].st.st_ino == ino && s->gone[j].st.st_dev == dev)
 			break;
-	if (g == s->gone + s->ngone) {
+	g = j < s->ngone ? &s->gone[j] : NULL;
+	if (g == NULL) {
 		len -= sizeof(mark) - 1;
 		for (file = path + len; file > path && file[-1] != '/'; file--)
 			continue;
