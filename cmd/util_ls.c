@@ -394,6 +394,20 @@ get_qsize(const struct cellctx *c, struct val *v)
 	fact(c, v, c->o->qsize);
 }
 
+/* A gc quarantine is its origin's; an unknown name is null. */
+static void
+get_creator(const struct cellctx *c, struct val *v)
+{
+	const char *name = c->o->quarantine ? pipc_gc_origin(c->o) : NULL;
+	const struct pipc_creator *w;
+
+	w = pipc_creator_of(c->o->type, name != NULL ? name : c->o->name);
+	if (w == NULL)
+		v->has = V_NONE;
+	else
+		v->s = w->program;
+}
+
 static void
 get_notify(const struct cellctx *c, struct val *v)
 {
@@ -465,6 +479,8 @@ const struct field ls_fields[] = {
 	    "bytes of messages queued" },
 	{ "NOTIFY", 22, "notify_pid", J_NUM, MQ, R, get_notify, NULL, NULL,
 	    "PID registered for notification" },
+	{ "CREATOR", 24, "creator", J_STR, ALL, 0, get_creator, NULL, NULL,
+	    "program its name says made it: pipc-gc(1) CREATORS" },
 };
 #undef R
 #undef H

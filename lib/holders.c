@@ -550,8 +550,8 @@ attach(struct pipc_list *l, struct scan *s)
 	return 0;
 }
 
-static int
-hidepid(void)
+int
+pipc_proc_hidden(void)
 {
 	/* With hidepid, processes we may not see are absent, not unreadable. */
 	char buf[8192], *p;
@@ -588,7 +588,7 @@ pipc_holders(struct pipc_list *l)
 	DIR *d;
 
 	memset(&s, 0, sizeof(s));
-	l->incomplete = hidepid();
+	l->incomplete = pipc_proc_hidden();
 	if (index_build(&s.ix, l) == -1)
 		return -1;
 	if ((s.buf = malloc(s.bufsize = 65536)) == NULL)

@@ -27,6 +27,8 @@ int		 pipc_sem_read(int, uint32_t *, uint32_t *);
 int		 pipc_sem_tempname(const char *);
 int		 pipc_mq_parse(const char *, long *, pid_t *);
 const char	*pipc_maps_line(const char *, const char *, dev_t *, ino_t *);
+/* /proc hides processes we may not read (hidepid=): holders.c */
+int		 pipc_proc_hidden(void);
 
 /* lease.c: the kernel's word on whether anyone holds a file. */
 int		 pipc_lease_take(int);

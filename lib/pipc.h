@@ -394,4 +394,32 @@ void		 pipc_removeipc_read(struct pipc_removeipc *);
 int		 pipc_removeipc_exposed(const struct pipc_removeipc *,
 		    const struct pipc_obj *);
 
+/*
+ * Who made an object (creator.c): the name patterns of well-known programs
+ * and whether what they leave unheld may be collected. Name only: nothing
+ * is read. pipc-gc(1) cites each pattern's source.
+ */
+enum pipc_keep {
+	PIPC_KEEP_UNKNOWN,	/* nothing known: gc's usual rules */
+	PIPC_KEEP_NO,		/* unheld, it is a leftover: usual rules */
+	PIPC_KEEP_WHILE_RUNNING,	/* may be in use unheld while one of
+				 * comms runs */
+	PIPC_KEEP_NEVER		/* may be needed unheld at any time */
+};
+struct pipc_creator {
+	const char	*program;	/* "postgresql": CREATOR, JSON */
+	const char	*pattern;	/* of the name, as creator.c says */
+	unsigned	 kinds;		/* PIPC_TYPE_BIT of each kind */
+	enum pipc_keep	 keep;
+	const char *const *comms;	/* WHILE_RUNNING: /proc/PID/comm of its
+					 * processes, NULL-ended */
+	const char	*note;		/* what the object is, why the rule */
+	const char	*source;	/* "owner/repo path": the pattern's */
+};
+extern const struct pipc_creator pipc_creators[];
+extern const size_t pipc_ncreators;
+const struct pipc_creator *pipc_creator_of(enum pipc_type, const char *);
+const char	*pipc_keep_name(enum pipc_keep);
+int		 pipc_creator_running(const struct pipc_creator *, pid_t *);
+
 #endif
