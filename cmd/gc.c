@@ -110,6 +110,41 @@ young(const struct pipc_obj *o, time_t min_age, const struct timespec *now)
 	    (now->tv_sec - t->tv_sec == min_age && now->tv_nsec < t->tv_nsec);
 }
 
+/*
+ * Whether the rule of the program that made r's object keeps it
+ * (pipc-gc(1), CREATORS). Whether a program runs is asked of /proc once a gc, and only
+ * when an object of its would otherwise go.
+ */
+static int
+creator_keeps(struct row *r)
+{
+	static signed char *runs;	/* per creator: 0 unasked, 1, 2 no, -1 */
+	static pid_t *pids;
+	size_t i;
+
+	if (r->creator == NULL)
+		return 0;
+	switch (r->creator->keep) {
+	case PIPC_KEEP_NEVER:
+		r->runs = 0;
+		return 1;
+	case PIPC_KEEP_WHILE_RUNNING:
+		break;
+	default:
+		return 0;
+	}
+	if (runs == NULL && ((runs = calloc(pipc_ncreators, 1)) == NULL ||
+	    (pids = calloc(pipc_ncreators, sizeof(*pids))) == NULL))
+		err(1, NULL);
+	i = (size_t)(r->creator - pipc_creators);
+	if (runs[i] == 0 && (runs[i] = (signed char)pipc_creator_running(
+	    r->creator, &pids[i])) == 0)
+		runs[i] = 2;
+	r->runs = runs[i];
+	r->pid = pids[i];
+	return runs[i] != 2;
+}
+
 /* Judge one object: why it would go, and what gc does with it. */
 static void
 judge(const struct pipc_obj *o, const struct opts *op,
@@ -117,6 +152,10 @@ judge(const struct pipc_obj *o, const struct opts *op,
 {
 	/* In use: mapped, open, or a lock whose recorded owner lives. */
 	int held = o->held == PIPC_HELD_YES;
+	/* A quarantine is of the name it had. */
+	const char *orig = o->quarantine ? pipc_gc_origin(o) : NULL;
+
+	r->creator = pipc_creator_of(o->type, orig != NULL ? orig : o->name);
 
 	r->reason = o->temp ? "temp" : o->quarantine ? "quarantine" :
 	    pipc_state_name(o->state);
@@ -130,6 +169,9 @@ judge(const struct pipc_obj *o, const struct opts *op,
 		r->act = A_UNKNOWN;
 	else if (!o->quarantine && young(o, op->min_age, now))
 		r->act = A_YOUNG;
+	/* A quarantine its creator keeps goes back under its name. */
+	else if (creator_keeps(r))
+		r->act = o->quarantine ? A_RESTORE : A_CREATOR;
 	else
 		r->act = A_COLLECT;
 }

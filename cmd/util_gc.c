@@ -13,11 +13,28 @@ static const char *const kept_label[A_NACTS] = {
 
 static const char *const kept_what[K_N] = {
 	"held", "young", "unknown", "other user", "in quarantine",
-	"replaced", "gone"
+	"replaced", "gone", "by creator"
 }, *const kept_json[K_N] = {
 	"held", "young", "unknown", "other_user", "in_quarantine",
-	"replaced", "gone"
+	"replaced", "gone", "creator"
 };
+
+/* Why its creator's rule keeps it: pipc-gc(1), CREATORS. */
+static const char *
+creator_kept(const struct row *r, char *buf, size_t size)
+{
+	const struct pipc_creator *c = r->creator;
+
+	if (r->runs == 0)
+		snprintf(buf, size, "kept: %s's, never collected", c->program);
+	else if (r->runs > 0)
+		snprintf(buf, size, "kept: %s's, %s runs (PID %d)", c->program,
+		    c->comms[0], (int)r->pid);
+	else
+		snprintf(buf, size, "kept: %s's, %s may run unseen", c->program,
+		    c->comms[0]);
+	return buf;
+}
 
 const char *
 gc_action(const struct row *r, const struct opts *op, char *buf, size_t size)
@@ -36,6 +53,8 @@ gc_action(const struct row *r, const struct opts *op, char *buf, size_t size)
 		return "would remove";
 	if (r->act == A_RESTORE && (op->dry || op->check))
 		return "would restore";
+	if (r->act == A_CREATOR)
+		return creator_kept(r, buf, size);
 	if (r->gc == NULL)
 		return kept_label[r->act];
 	if (r->gc->result == PIPC_GC_FAILED) {
@@ -84,6 +103,10 @@ gc_print_row(const struct pipc_list *l, const struct row *r,
 		json_uint(&json, "uid", o->st.st_uid);
 		json_uint(&json, "inode", o->st.st_ino);
 		json_str(&json, "reason", r->reason);
+		if (r->creator != NULL)
+			json_str(&json, "creator", r->creator->program);
+		else
+			json_null(&json, "creator");
 		json_str(&json, "action", act);
 		json_end(&json);
 		return;
@@ -105,6 +128,7 @@ gc_count(struct tally *t, const struct row *r, const struct pipc_obj *o,
 	static const int of_act[] = {
 		[A_HELD] = K_HELD, [A_YOUNG] = K_YOUNG,
 		[A_UNKNOWN] = K_UNKNOWN, [A_USER] = K_USER,
+		[A_CREATOR] = K_CREATOR,
 	};
 
 	if (r->act == A_FOREIGN)

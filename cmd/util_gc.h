@@ -6,7 +6,7 @@
 
 enum act {
 	A_NONE, A_COLLECT, A_RESTORE, A_HELD, A_YOUNG, A_UNKNOWN, A_USER,
-	A_FOREIGN, A_NACTS
+	A_FOREIGN, A_CREATOR, A_NACTS
 };
 
 struct row {
@@ -14,6 +14,10 @@ struct row {
 	const char	*reason;
 	enum act	 act;
 	struct pipc_gc	*gc;		/* its outcome when one was tried */
+	const struct pipc_creator *creator;	/* its name's, or NULL */
+	int		 runs;		/* A_CREATOR: its program runs (1),
+					 * may run unseen (-1), or 0 (never) */
+	pid_t		 pid;		/* runs: a process of it */
 };
 
 struct opts {
@@ -24,7 +28,10 @@ struct opts {
 	int		 since;
 };
 
-enum { K_HELD, K_YOUNG, K_UNKNOWN, K_USER, K_STUCK, K_CHANGED, K_GONE, K_N };
+enum {
+	K_HELD, K_YOUNG, K_UNKNOWN, K_USER, K_STUCK, K_CHANGED, K_GONE,
+	K_CREATOR, K_N
+};
 struct tally {
 	size_t		 removed, restored, failed, foreign, kept[K_N];
 	long long	 bytes;
