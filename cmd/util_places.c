@@ -149,6 +149,24 @@ place_dirs(size_t i, unsigned types, struct pipc_dirs *d)
 	return types & ~PIPC_TYPE_BIT(PIPC_MQ);
 }
 
+/* Does place p hold kinds of types, and can it not be read? */
+static int
+unread(const struct place *p, unsigned types)
+{
+	return p->path[0] == '\0' && (types & (p->ns != NULL ?
+	    PIPC_TYPE_BIT(PIPC_MQ) : ~PIPC_TYPE_BIT(PIPC_MQ)));
+}
+
+size_t
+places_unread(unsigned types)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < places.n; i++)
+		n += unread(&places.v[i], types);
+	return n;
+}
+
 /*
  * Say, once each, what cannot be listed: a namespace whose queues cannot
  * be reached, a store that could not be opened, processes we may not read.
@@ -164,8 +182,7 @@ places_warn(unsigned types, const char *what)
 
 	for (i = 0; i < places.n; i++) {
 		p = &places.v[i];
-		if (p->path[0] != '\0' || !(types & (p->ns != NULL ?
-		    PIPC_TYPE_BIT(PIPC_MQ) : ~PIPC_TYPE_BIT(PIPC_MQ))))
+		if (!unread(p, types))
 			continue;
 		n++;
 		if (p->ns == NULL)

@@ -28,6 +28,7 @@ extern struct places places;
 void		 places_find(pid_t);
 unsigned	 place_dirs(size_t, unsigned, struct pipc_dirs *);
 int		 places_warn(unsigned, const char *);
+size_t		 places_unread(unsigned);
 int		 places_scan(struct pipc_list *, unsigned, unsigned,
 		    const char *);
 pid_t		 pid_arg(const char *);
