@@ -47,7 +47,7 @@ struct cmd {
 						 * operand (getopt's '+') */
 };
 
-extern const struct cmd cmd_atomics, cmd_create, cmd_gc, cmd_lock, cmd_ls,
+extern const struct cmd cmd_atomics, cmd_create, cmd_df, cmd_gc, cmd_lock, cmd_ls,
     cmd_map, cmd_metrics, cmd_recv, cmd_rm, cmd_send, cmd_unlock;
 
 /* Options every subcommand that touches objects accepts, and -h. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util_gc.h"
+#include "util_places.h"
 
 /* How long a process that opened a name just before the rename may take. */
 #define SETTLE_MS	10
@@ -40,6 +41,8 @@ static const struct opt opts[] = {
 	    ARG_FILE },
 	{ OPT_FORCE, "force", NULL, "also objects whose holders cannot all be seen",
 	    0 },
+	OPT_ALL_NS,
+	OPT_NS,
 	{ 'v', "verbose", NULL, "also list what is kept, and why", 0 },
 	{ 'J', "json", NULL, "JSON", 0 },
 	{ 'b', "bytes", NULL, "sizes in bytes", 0 },
@@ -183,18 +186,18 @@ judge(const struct pipc_obj *o, const struct opts *op,
  * waited for only so long; after that gc goes on, as safely, alone or not.
  */
 static int
-exclusive(void)
+exclusive(const char *dir, const char *shown_as)
 {
 	struct timespec slice = { 0, 10000000 };
 	int fd, i;
 
-	if ((fd = open(dirs.shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	for (i = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; i++) {
 		if (errno != EWOULDBLOCK || i == GC_WAIT_MS / 10) {
 			if (errno == EWOULDBLOCK)
 				warnx("%s: another gc has held it for %d s: "
-				    "going on beside it", dirs.shm,
+				    "going on beside it", shown_as,
 				    GC_WAIT_MS / 1000);
 			break;
 		}
@@ -226,8 +229,10 @@ collect(struct pipc_list *l, struct row *rows, size_t n,
     const struct opts *op, struct pipc_gc **out)
 {
 	struct pipc_gc *v;
+	struct pipc_dirs d;
 	struct rlimit rl;
-	size_t i, k = 0;
+	size_t i, j, k = 0;
+	uint32_t where;
 	int rv = 0;
 
 	/* A batch is as large as the files we may hold open (gc.c). */
@@ -243,10 +248,20 @@ collect(struct pipc_list *l, struct row *rows, size_t n,
 			v[k].restore = rows[i].act == A_RESTORE;
 			rows[i].gc = &v[k++];
 		}
-	if (k > 0 && pipc_gc_collect(l, &dirs, v, k,
-	    op->force ? PIPC_GC_FORCE : 0, SETTLE_MS) == -1) {
-		warn("/proc: cannot look for holders again; nothing removed");
-		rv = 1;
+	/* Place by place (-A, -N): the list is sorted by place. */
+	for (i = 0; i < k; i = j) {
+		where = l->v[v[i].obj].where;
+		for (j = i + 1; j < k && l->v[v[j].obj].where == where; j++)
+			continue;
+		if (places.active)
+			place_dirs(where, PIPC_ALL_TYPES, &d);
+		if (pipc_gc_collect(l, places.active ? &d : &dirs, v + i, j - i,
+		    op->force ? PIPC_GC_FORCE : 0, SETTLE_MS) == -1) {
+			warn("/proc: cannot look for holders again; nothing "
+			    "removed%s%s", places.active ? " in " : "",
+			    places.active ? places.v[where].shown : "");
+			rv = 1;
+		}
 	}
 	*out = v;
 	return rv;
@@ -264,8 +279,9 @@ gc_main(int argc, char **argv)
 	char name[4096], buf[256];
 	const char *orig, *act;
 	unsigned types = 0, want = 0;
-	size_t i, n = 0;
-	int ch, rv = 0, min_age = 0, a, width = 0, lockfd = -1;
+	size_t i, n = 0, nlocks = 0;
+	pid_t target = 0;
+	int ch, rv = 0, min_age = 0, a, width = 0, all = 0, *locks;
 
 	memset(&op, 0, sizeof(op));
 	memset(&t, 0, sizeof(t));
@@ -280,6 +296,8 @@ gc_main(int argc, char **argv)
 		case 't': types |= type_arg(optarg); break;
 		case OPT_CHECK: op.check = 1; break;
 		case OPT_FORCE: op.force = 1; break;
+		case 'A': all = 1; break;
+		case 'N': target = pid_arg(optarg); break;
 		case OPT_ALL_USERS: op.all_users = 1; break;
 		case OPT_USER:
 			op.uid = user_arg(optarg);
@@ -316,16 +334,33 @@ gc_main(int argc, char **argv)
 		op.min_age = 0;
 	types = pattern_types(types, argc, argv);
 
-	if (!op.dry && !op.check)
-		lockfd = exclusive();
-	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD) == -1) {
-		/* Which one: the shm directory, unless it can be read. */
-		warn("%s", l.scan_path);
-		rv = 1;
+	if (all && target != 0) {
+		warnx("-A and -N exclude each other");
+		usage(&cmd_gc);
 	}
-	if (l.mq_missing && types == PIPC_TYPE_BIT(PIPC_MQ)) {
-		warn_no_mqueue(NULL);
-		rv = 1;
+	if (all || target != 0)
+		places_find(target);
+	if ((locks = calloc(places.n + 1, sizeof(*locks))) == NULL)
+		err(1, NULL);
+	if (!op.dry && !op.check && !places.active)
+		locks[nlocks++] = exclusive(dirs.shm, dirs.shm);
+	for (i = 0; !op.dry && !op.check && i < places.n; i++)
+		if (places.v[i].store != NULL && places.v[i].path[0] != '\0')
+			locks[nlocks++] = exclusive(places.v[i].path,
+			    places.v[i].shown);
+	if (places.active)
+		rv = places_scan(&l, types, PIPC_SCAN_HELD, "not collected");
+	else {
+		if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD) == -1) {
+			/* Which one: the shm directory, unless it can be
+			 * read. */
+			warn("%s", l.scan_path);
+			rv = 1;
+		}
+		if (l.mq_missing && types == PIPC_TYPE_BIT(PIPC_MQ)) {
+			warn_no_mqueue(NULL);
+			rv = 1;
+		}
 	}
 	if (pipc_holders(&l) == -1) {
 		warn("/proc: cannot look for holders; nothing removed");
@@ -377,8 +412,10 @@ gc_main(int argc, char **argv)
 	/* Something to collect wins, but not over a failure to look. */
 	if (op.check && t.removed > 0 && rv == 0)
 		rv = 4;
-	if (lockfd != -1)
-		close(lockfd);
+	for (i = 0; i < nlocks; i++)
+		if (locks[i] != -1)
+			close(locks[i]);
+	free(locks);
 	free(gcv);
 	free(rows);
 	pipc_list_free(&l);

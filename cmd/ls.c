@@ -7,6 +7,7 @@
 
 #include "removeipc.h"
 #include "util_ls.h"
+#include "util_places.h"
 
 enum {
 	OPT_ORPHANS = OPT_COMMON_LAST, OPT_STALE, OPT_DELETED,
@@ -21,6 +22,8 @@ static const struct opt opts[] = {
 	{ OPT_STALE, "stale", NULL, "only stale locks", 0 },
 	{ OPT_DELETED, "deleted", NULL,
 	    "also objects whose name was removed while still held", 0 },
+	OPT_ALL_NS,
+	OPT_NS,
 	{ 'o', "output", "[+]LIST", "these columns; +LIST adds to the default",
 	    ARG_COLUMN },
 	{ 'H', "list-columns", NULL, "list the columns and exit", O_NOSYN },
@@ -87,6 +90,16 @@ add_column(struct opts *op, const struct field *f)
 	return 0;
 }
 
+/* Column f first, before the others. */
+static void
+add_first(struct opts *op, const struct field *f)
+{
+	if (add_column(op, f) == -1)
+		exit(2);
+	memmove(op->cols + 1, op->cols, (op->ncols - 1) * sizeof(*op->cols));
+	op->cols[0] = f;
+}
+
 /* What ls shows without -o, and what -o +LIST adds to. */
 static void
 add_defaults(struct opts *op)
@@ -107,6 +120,7 @@ parse_columns(struct opts *op, const char *list)
 	int rv = 0;
 
 	op->ncols = 0;
+	op->chosen = *list != '+';
 	if (*list == '+') {
 		list++;
 		add_defaults(op);
@@ -200,6 +214,7 @@ list(struct opts *op, unsigned types, int argc, char **argv)
 	struct pipc_list l;
 	char *show;
 	size_t i;
+	unsigned flags;
 	int rv = 0, holders;
 
 	/* -p adds PIDS to whatever -o chose, before or after it. */
@@ -212,15 +227,21 @@ list(struct opts *op, unsigned types, int argc, char **argv)
 	for (i = 0; i < op->ncols && !op->null; i++)
 		holders |= (op->cols[i]->flags & F_HOLDERS) != 0;
 
-	if (pipc_scan(&l, &dirs, types | (holders ? PIPC_SCAN_HELD : 0) |
-	    (op->deleted ? PIPC_SCAN_DELETED : 0)) == -1) {
-		warn("%s", l.scan_path);
-		rv = 1;
-	}
-	if (l.mq_missing && (types & PIPC_TYPE_BIT(PIPC_MQ))) {
-		warn_no_mqueue("queues not listed");
-		if (types == PIPC_TYPE_BIT(PIPC_MQ))
+	flags = (holders ? PIPC_SCAN_HELD : 0) |
+	    (op->deleted ? PIPC_SCAN_DELETED : 0);
+	if (places.active)
+		rv = places_scan(&l, types, flags | PIPC_SCAN_NSPID,
+		    "not listed");
+	else {
+		if (pipc_scan(&l, &dirs, types | flags) == -1) {
+			warn("%s", l.scan_path);
 			rv = 1;
+		}
+		if (l.mq_missing && (types & PIPC_TYPE_BIT(PIPC_MQ))) {
+			warn_no_mqueue("queues not listed");
+			if (types == PIPC_TYPE_BIT(PIPC_MQ))
+				rv = 1;
+		}
 	}
 	if (holders) {
 		if (pipc_holders(&l) == -1) {
@@ -257,7 +278,8 @@ ls_main(int argc, char **argv)
 {
 	struct opts op;
 	unsigned types = 0;
-	int ch;
+	pid_t target = 0;
+	int ch, all = 0;
 
 	opts_init(&op);
 	while ((ch = getopt_cmd(&cmd_ls, argc, argv)) != -1) {
@@ -278,12 +300,24 @@ ls_main(int argc, char **argv)
 		case OPT_STALE: op.stale = 1; break;
 		case OPT_DELETED: op.deleted = 1; break;
 		case OPT_IGNORE_REMOVEIPC: op.no_removeipc = 1; break;
+		case 'A': all = 1; break;
+		case 'N': target = pid_arg(optarg); break;
 		default:
 			common_option(&cmd_ls, ch, optarg);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (all && target != 0) {
+		warnx("-A and -N exclude each other");
+		usage(&cmd_ls);
+	}
+	if (all || target != 0) {
+		places_find(target);
+		/* Which container: the first column, unless -o chose. */
+		if (!op.chosen)
+			add_first(&op, column("CONTAINER"));
+	}
 	return list(&op, types, argc, argv);
 }
 

@@ -11,6 +11,7 @@
 static const struct cmd *const cmds[] = {
 	&cmd_atomics,
 	&cmd_create,
+	&cmd_df,
 	&cmd_gc,
 	&cmd_lock,
 	&cmd_ls,

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "removeipc.h"
+#include "util_places.h"
 
 /* What node_exporter's textfile collector reads: *.prom, nothing else. */
 #define PROM_FILE	"pipc.prom"
@@ -22,6 +23,8 @@ enum { OPT_TEXTFILE = OPT_COMMON_LAST };
 static const struct opt opts[] = {
 	{ 't', "type", "TYPE", "only shm, sem or mq objects (repeatable)",
 	    O_MANY | ARG_KIND },
+	OPT_ALL_NS,
+	OPT_NS,
 	{ OPT_TEXTFILE, "textfile", "DIR", "write DIR/pipc.prom, whole or not at "
 	    "all, for\nnode_exporter's textfile collector", ARG_DIR },
 	COMMON_OPTS,
@@ -40,11 +43,15 @@ const struct cmd cmd_metrics = {
 enum source { SRC_SHM, SRC_MQUEUE, SRC_PROC, NSOURCES };
 static const char *const source_names[NSOURCES] = { "shm", "mqueue", "proc" };
 
+/* The sums of one place (-A, -N), or of the one store and directory. */
+enum { SUM_N, SUM_SIZE, SUM_ALLOC, NSUMS };
+struct sums {
+	unsigned long long v[NSUMS][PIPC_NTYPES][PIPC_NSTATES];
+};
+
 /* Every number the text holds: sums, never one series per object. */
 struct tally {
-	unsigned long long n[PIPC_NTYPES][PIPC_NSTATES];
-	unsigned long long size[PIPC_NTYPES][PIPC_NSTATES];
-	unsigned long long alloc[PIPC_NTYPES][PIPC_NSTATES];
+	struct sums	*per;		/* one per place, or one */
 	unsigned long long unseen[PIPC_NTYPES];
 	int		 read[NSOURCES];	/* was it asked for */
 	int		 failed[NSOURCES];
@@ -52,6 +59,7 @@ struct tally {
 	int		 store;			/* statvfs answered */
 	struct statvfs	 sv;
 	size_t		 unread;
+	size_t		 unread_places;	/* -A, -N: stores, namespaces */
 	double		 seconds;
 	struct removeipc_tally removeipc;
 };
@@ -75,18 +83,26 @@ scan(struct tally *t, unsigned types)
 	struct pipc_list l;
 	struct timespec t0, t1;
 	const struct pipc_obj *o;
+	struct sums *sum;
 	size_t i, unknown = 0;
 	int rv = 0, fd;
 
 	memset(t, 0, sizeof(*t));
+	if ((t->per = calloc(places.n + 1, sizeof(*t->per))) == NULL)
+		err(1, NULL);
 	t->read[SRC_SHM] = (types & (PIPC_TYPE_BIT(PIPC_SHM) |
 	    PIPC_TYPE_BIT(PIPC_SEM))) != 0;
 	t->read[SRC_MQUEUE] = (types & PIPC_TYPE_BIT(PIPC_MQ)) != 0;
 	t->read[SRC_PROC] = 1;
 	removeipc_tally_init(&t->removeipc);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD | PIPC_SCAN_DELETED) ==
-	    -1) {
+	if (places.active) {
+		/* A store or namespace unread is said, and counted. */
+		rv = places_scan(&l, types, PIPC_SCAN_HELD | PIPC_SCAN_DELETED,
+		    "not counted");
+		t->unread_places = places_unread(types);
+	} else if (pipc_scan(&l, &dirs, types | PIPC_SCAN_HELD |
+	    PIPC_SCAN_DELETED) == -1) {
 		warn("%s", shown(l.scan_path));
 		rv = 1;
 		/*
@@ -126,9 +142,11 @@ scan(struct tally *t, unsigned types)
 	t->unread = l.nunread;
 	for (i = 0; i < l.n; i++) {
 		o = &l.v[i];
-		t->n[o->type][o->state]++;
-		t->size[o->type][o->state] += (unsigned long long)o->st.st_size;
-		t->alloc[o->type][o->state] +=
+		sum = &t->per[places.active ? o->where : 0];
+		sum->v[SUM_N][o->type][o->state]++;
+		sum->v[SUM_SIZE][o->type][o->state] +=
+		    (unsigned long long)o->st.st_size;
+		sum->v[SUM_ALLOC][o->type][o->state] +=
 		    (unsigned long long)o->st.st_blocks * 512;
 		t->unseen[o->type] += unseen(o);
 		unknown += o->state == PIPC_UNKNOWN;
@@ -137,7 +155,7 @@ scan(struct tally *t, unsigned types)
 	if (unknown > 0)
 		warn_unseen(&l, "are 'unknown'");
 	pipc_list_free(&l);
-	if (t->read[SRC_SHM]) {
+	if (t->read[SRC_SHM] && !places.active) {
 		if (statvfs(dirs.shm, &t->sv) == 0)
 			t->store = 1;
 		else if (!t->failed[SRC_SHM]) {
@@ -180,19 +198,101 @@ label_value(FILE *fp, const char *s)
 	free(buf);
 }
 
-/* NAME{kind="...",state="..."} for every kind read and every state. */
+/* A place's labels after others (-A, -N): container and store. */
+static void
+place_labels(FILE *fp, size_t i)
+{
+	if (!places.active)
+		return;
+	fputs(",container=\"", fp);
+	label_value(fp, places.v[i].label);
+	fputs("\",store=\"", fp);
+	label_value(fp, places.v[i].id);
+	putc('"', fp);
+}
+
+/* Does place i (or the one store and directory) hold kind k? */
+static int
+place_has(size_t i, int k)
+{
+	return !places.active || (places.v[i].ns != NULL) == (k == PIPC_MQ);
+}
+
+/*
+ * NAME{kind="...",state="..."} for every kind read and every state, and
+ * with -A or -N for every place: which is a SUM_*.
+ */
 static void
 matrix(FILE *fp, const char *name, const char *help, unsigned types,
-    const unsigned long long v[PIPC_NTYPES][PIPC_NSTATES])
+    const struct tally *t, int which)
 {
+	size_t i, n = places.active ? places.n : 1;
 	int k, s;
 
 	family(fp, name, help);
-	for (k = 0; k < PIPC_NTYPES; k++)
-		for (s = 0; s < PIPC_NSTATES && (types & PIPC_TYPE_BIT(k)); s++)
-			fprintf(fp, "%s{kind=\"%s\",state=\"%s\"} %llu\n", name,
-			    pipc_type_name((enum pipc_type)k),
-			    pipc_state_name((enum pipc_state)s), v[k][s]);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < PIPC_NTYPES; k++) {
+			if (!(types & PIPC_TYPE_BIT(k)) || !place_has(i, k))
+				continue;
+			for (s = 0; s < PIPC_NSTATES; s++) {
+				fprintf(fp, "%s{kind=\"%s\",state=\"%s\"", name,
+				    pipc_type_name((enum pipc_type)k),
+				    pipc_state_name((enum pipc_state)s));
+				place_labels(fp, i);
+				fprintf(fp, "} %llu\n", t->per[i].v[which][k][s]);
+			}
+		}
+	}
+}
+
+/* The store metrics of every store -A or -N found. */
+static void
+place_stores(FILE *fp)
+{
+	static const struct {
+		const char *name, *help;
+	} m[] = {
+		{ "pipc_store_size_bytes", "Size of the shared memory store's "
+		    "file system." },
+		{ "pipc_store_used_bytes", "Bytes used in the shared memory "
+		    "store, by every file, named or not." },
+		{ "pipc_store_free_bytes", "Bytes free in the shared memory "
+		    "store for an unprivileged user." },
+		{ "pipc_store_files", "Inodes the shared memory store can "
+		    "hold." },
+		{ "pipc_store_files_free", "Inodes free in the shared memory "
+		    "store." },
+	};
+	struct statvfs *sv;
+	unsigned long long v;
+	size_t i, j;
+
+	if ((sv = calloc(places.n + 1, sizeof(*sv))) == NULL)
+		err(1, NULL);
+	for (i = 0; i < places.n; i++)
+		if (places.v[i].store == NULL || places.v[i].store->fd == -1 ||
+		    fstatvfs(places.v[i].store->fd, &sv[i]) == -1)
+			sv[i].f_frsize = 0;	/* not measured: left out */
+	for (j = 0; j < sizeof(m) / sizeof(m[0]); j++) {
+		family(fp, m[j].name, m[j].help);
+		for (i = 0; i < places.n; i++) {
+			if (sv[i].f_frsize == 0)
+				continue;
+			v = j == 0 ? sv[i].f_blocks * sv[i].f_frsize :
+			    j == 1 ? (sv[i].f_blocks - sv[i].f_bfree) *
+			    sv[i].f_frsize :
+			    j == 2 ? sv[i].f_bavail * sv[i].f_frsize :
+			    j == 3 ? sv[i].f_files : sv[i].f_ffree;
+			fprintf(fp, "%s{", m[j].name);
+			/* no leading comma: container, store only */
+			fputs("container=\"", fp);
+			label_value(fp, places.v[i].label);
+			fputs("\",store=\"", fp);
+			label_value(fp, places.v[i].id);
+			fprintf(fp, "\"} %llu\n", v);
+		}
+	}
+	free(sv);
 }
 
 /* NAME{LABEL="VALUE"} N: one series of a store or directory. */
@@ -214,13 +314,13 @@ print_metrics(FILE *fp, const struct tally *t, unsigned types)
 	int k, s;
 
 	matrix(fp, "pipc_objects", "POSIX IPC objects by kind and state.",
-	    types, t->n);
+	    types, t, SUM_N);
 	matrix(fp, "pipc_objects_bytes", "Sum of the objects' sizes (for a "
 	    "queue, the bytes of its messages), by kind and state.", types,
-	    t->size);
+	    t, SUM_SIZE);
 	matrix(fp, "pipc_objects_allocated_bytes", "Memory the objects' pages "
 	    "take in their store (st_blocks), by kind and state.", types,
-	    t->alloc);
+	    t, SUM_ALLOC);
 	family(fp, "pipc_objects_unseen_holder", "Objects in use, says the "
 	    "kernel, by processes /proc does not show.");
 	for (k = 0; k < PIPC_NTYPES; k++)
@@ -243,7 +343,17 @@ print_metrics(FILE *fp, const struct tally *t, unsigned types)
 		one(fp, "pipc_store_files_free", "Inodes free in the shared "
 		    "memory store.", "store", dirs.shm, sv->f_ffree);
 	}
-	if (t->read[SRC_MQUEUE])
+	if (places.active && t->read[SRC_SHM])
+		place_stores(fp);
+	if (places.active) {
+		family(fp, "pipc_namespaces_unread", "Stores and IPC namespaces "
+		    "found but not read: their objects are not counted.");
+		fprintf(fp, "pipc_namespaces_unread %zu\n", t->unread_places);
+		family(fp, "pipc_namespaces_scan_duration_seconds", "How long "
+		    "finding the stores and IPC namespaces took.");
+		fprintf(fp, "pipc_namespaces_scan_duration_seconds %.6f\n",
+		    places.seconds);
+	} else if (t->read[SRC_MQUEUE])
 		one(fp, "pipc_mqueue_available", "1 if the queue directory is "
 		    "an mqueue file system and was read, else 0.", "dir",
 		    dirs.mq, t->mq_available);
@@ -341,10 +451,13 @@ metrics_main(int argc, char **argv)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *fp;
-	int ch, rv, dfd = -1;
+	pid_t target = 0;
+	int ch, rv, dfd = -1, all = 0;
 
 	while ((ch = getopt_cmd(&cmd_metrics, argc, argv)) != -1) {
 		switch (ch) {
+		case 'A': all = 1; break;
+		case 'N': target = pid_arg(optarg); break;
 		case 't': types |= type_arg(optarg); break;
 		case OPT_TEXTFILE: textfile = optarg; break;
 		default:
@@ -355,6 +468,10 @@ metrics_main(int argc, char **argv)
 		warnx("unexpected argument '%s'", shown(argv[optind]));
 		usage(&cmd_metrics);
 	}
+	if (all && target != 0) {
+		warnx("-A and -N exclude each other");
+		usage(&cmd_metrics);
+	}
 	if (types == 0)
 		types = PIPC_ALL_TYPES;
 	/* A directory that is not there fails before any work. */
@@ -362,6 +479,8 @@ metrics_main(int argc, char **argv)
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		err(1, "--textfile %s", shown(textfile));
 
+	if (all || target != 0)
+		places_find(target);
 	rv = scan(&t, types);
 	if ((fp = open_memstream(&text, &len)) == NULL)
 		err(1, NULL);
@@ -376,5 +495,6 @@ metrics_main(int argc, char **argv)
 		close(dfd);
 	}
 	free(text);
+	free(t.per);
 	return rv;
 }

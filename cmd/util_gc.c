@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util_gc.h"
+#include "util_places.h"
 
 static const char *const kept_label[A_NACTS] = {
 	[A_HELD] = "kept: held", [A_YOUNG] = "kept: young",
@@ -90,10 +91,15 @@ gc_print_row(const struct pipc_list *l, const struct row *r,
     const struct opts *op, const char *act, int width)
 {
 	const struct pipc_obj *o = &l->v[r->obj];
+	const struct place *p = places.active ? &places.v[o->where] : NULL;
 	char name[4096], size[DECIMAL_MAX];
 
 	if (op->json) {
 		json_object(&json, NULL);
+		if (p != NULL) {
+			json_str(&json, "container", p->label);
+			json_str(&json, "store", p->id);
+		}
 		json_str(&json, "type", pipc_type_name(o->type));
 		json_str_pre(&json, "name", "/", o->name);
 		if (o->quarantine)
@@ -112,6 +118,8 @@ gc_print_row(const struct pipc_list *l, const struct row *r,
 		return;
 	}
 	pipc_gc_label(name, sizeof(name), o, 0);
+	if (p != NULL)
+		printf("%-*s ", places_label_width(), p->label);
 	printf("%-3s %-*s %5s %-10s %s\n", pipc_type_name(o->type), width,
 	    name, size_shown(size, o->st.st_size, op->bytes), r->reason, act);
 }

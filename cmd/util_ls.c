@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "util_ls.h"
+#include "util_places.h"
 
 struct cellctx {
 	const struct pipc_list	*l;
@@ -88,34 +89,113 @@ get_quarantine(const struct cellctx *c, struct val *v)
 		v->has = V_UNKNOWN;
 }
 
-/* "DIR/" of each kind, made once: a listing has thousands of paths. */
+/*
+ * "DIR/" of each kind, or of each place (-A, -N), made once: a listing has
+ * thousands of paths.
+ */
 static const char *
-dir_slash(enum pipc_type t)
+dir_slash(const struct pipc_obj *o)
 {
-	static char *v[PIPC_NTYPES];
+	static char *v[PIPC_NTYPES], **pv;
+	static size_t npv;
+	size_t i;
 
-	if (v[t] == NULL && asprintf(&v[t], "%s/", pipc_dir_of(&dirs, t)) ==
-	    -1)
+	if (places.active) {
+		if (pv == NULL) {
+			if ((pv = calloc(places.n + 1, sizeof(*pv))) == NULL)
+				err(1, NULL);
+			for (i = 0; i < places.n; i++)
+				if (asprintf(&pv[i], "%s/",
+				    places.v[i].shown) == -1)
+					err(1, NULL);
+			npv = places.n;
+		}
+		return o->where < npv ? pv[o->where] : "";
+	}
+	if (v[o->type] == NULL && asprintf(&v[o->type], "%s/",
+	    pipc_dir_of(&dirs, o->type)) == -1)
 		err(1, NULL);
-	return v[t];
+	return v[o->type];
 }
 
 static void
 get_path(const struct cellctx *c, struct val *v)
 {
-	v->pre = dir_slash(c->o->type);
+	v->pre = dir_slash(c->o);
 	v->s = c->o->file;
 }
 
 static const char *
 text_path(const struct cellctx *c)
 {
-	size_t n = strlcpy(c->buf, dir_slash(c->o->type), c->size);
+	size_t n = strlcpy(c->buf, dir_slash(c->o), c->size);
 
 	if (n < c->size)
 		pipc_escape_text(c->buf + n, c->size - n, c->o->file,
 		    esc_flags(c));
 	return c->buf;
+}
+
+/* Its place, with -A and -N; NULL without. */
+static const struct place *
+place_of(const struct pipc_obj *o)
+{
+	return places.active && o->where < places.n ? &places.v[o->where] :
+	    NULL;
+}
+
+static void
+get_container(const struct cellctx *c, struct val *v)
+{
+	const struct place *p = place_of(c->o);
+
+	if (p == NULL)
+		v->has = V_NONE;
+	else
+		v->s = p->label;
+}
+
+/* The label, and what it was made of. */
+static void
+json_container(struct json *j, const char *key, const struct cellctx *c)
+{
+	const struct place *p = place_of(c->o);
+	const struct pipc_cglabel *cl;
+
+	if (p == NULL) {
+		json_null(j, key);
+		return;
+	}
+	cl = p->store != NULL ? &p->store->label : &p->ns->label;
+	json_object(j, key);
+	json_str(j, "label", p->label);
+	json_str(j, "runtime", pipc_runtime_name(cl->runtime));
+	if (cl->runtime == PIPC_RT_KUBERNETES)
+		json_str(j, "engine", pipc_runtime_name(cl->engine));
+	if (cl->id[0] != '\0')
+		json_str(j, "id", cl->id);
+	else
+		json_null(j, "id");
+	if (cl->pod[0] != '\0')
+		json_str(j, "pod", cl->pod);
+	else
+		json_null(j, "pod");
+	if (cl->name[0] != '\0')
+		json_str(j, "name", cl->name);
+	else
+		json_null(j, "name");
+	json_end(j);
+}
+
+static void
+get_store(const struct cellctx *c, struct val *v)
+{
+	const struct place *p = place_of(c->o);
+
+	if (p == NULL)
+		v->has = V_NONE;
+	else
+		v->s = p->id;
 }
 
 static void
@@ -237,6 +317,10 @@ json_holders(struct json *j, const char *key, const struct cellctx *c)
 		p = &c->l->procs[c->o->hold[i]];
 		json_object(j, NULL);
 		json_int(j, "pid", p->pid);
+		if (places.active && p->nspid != 0)
+			json_int(j, "nspid", p->nspid);
+		else if (places.active)
+			json_null(j, "nspid");
 		json_str(j, "comm", p->comm);
 		json_end(j);
 	}
@@ -255,8 +339,14 @@ text_pids(const struct cellctx *c)
 	for (n = 0, i = 0; i < c->o->nhold && n < c->size; i++) {
 		p = &c->l->procs[c->o->hold[i]];
 		pipc_escape_text(comm, sizeof(comm), p->comm, esc_flags(c));
-		n += (size_t)snprintf(c->buf + n, c->size - n, "%s%d(%s)",
-		    i ? "," : "", (int)p->pid, comm);
+		n += (size_t)snprintf(c->buf + n, c->size - n, "%s%d", i ? "," :
+		    "", (int)p->pid);
+		if (p->nspid != 0 && n < c->size)
+			n += (size_t)snprintf(c->buf + n, c->size - n, "[%d]",
+			    (int)p->nspid);
+		if (n < c->size)
+			n += (size_t)snprintf(c->buf + n, c->size - n, "(%s)",
+			    comm);
 	}
 	return c->buf;
 }
@@ -424,6 +514,11 @@ get_notify(const struct cellctx *c, struct val *v)
 #define D	F_DEFAULT
 const struct field ls_fields[] = {
 	/* heading, place, key, jtype, kinds, flags, get, text, json, help */
+	{ "CONTAINER", 24, "container", J_OBJECT, ALL, F_PLACES, get_container,
+	    NULL, json_container,
+	    "with -A or -N: the container, pod or host it is in" },
+	{ "STORE", 25, "store", J_STR, ALL, F_PLACES, get_store, NULL, NULL,
+	    "with -A or -N: its store's device, a queue's ipc:[INODE]" },
 	{ "TYPE", 1, "type", J_STR, ALL, D, get_type, NULL, NULL,
 	    "kind: %K" },
 	{ "NAME", 2, "name", J_STR, ALL, D, get_name, text_name, NULL,
@@ -454,13 +549,14 @@ const struct field ls_fields[] = {
 	    text_holders, json_holders,
 	    "processes seen holding it; N+: and more the kernel knows of" },
 	{ "PIDS", 13, NULL, J_STR, ALL, H, NULL, text_pids, NULL,
-	    "holders as PID(command)" },
+	    "holders as PID(command) or PID[NSPID](command)" },
 	{ NULL, 0, "unseen_holder", J_BOOL, ALL, 0, get_unseen, NULL, NULL,
 	    NULL },
 	{ "SOURCE", 23, "source", J_STR, ALL, H, get_source, NULL, NULL,
 	    "what told the state: proc, kernel or both" },
 	{ "STATE", 14, "state", J_STR, ALL, H | D, get_state, NULL, NULL,
-	    "in-use, orphan, stale-lock, corrupt, foreign or unknown" },
+	    "in-use, orphan, stale-lock, corrupt, deleted, foreign,"
+	    " unknown" },
 	{ "VALUE", 15, "value", J_NUM, SEM, R | D, get_value, NULL, NULL,
 	    "semaphore value" },
 	{ "WAITERS", 16, "waiters", J_NUM, SEM, R, get_waiters, NULL, NULL,
@@ -479,7 +575,7 @@ const struct field ls_fields[] = {
 	    "bytes of messages queued" },
 	{ "NOTIFY", 22, "notify_pid", J_NUM, MQ, R, get_notify, NULL, NULL,
 	    "PID registered for notification" },
-	{ "CREATOR", 24, "creator", J_STR, ALL, 0, get_creator, NULL, NULL,
+	{ "CREATOR", 26, "creator", J_STR, ALL, 0, get_creator, NULL, NULL,
 	    "program its name says made it: pipc-gc(1) CREATORS" },
 };
 #undef R
@@ -623,7 +719,8 @@ field_json(struct json *j, const struct field *f, const struct cellctx *c)
 
 	if (f->key == NULL || !(f->kinds & PIPC_TYPE_BIT(c->o->type)) ||
 	    ((f->flags & F_QUARANTINE) && !c->o->quarantine) ||
-	    ((f->flags & F_DELETED) && !c->o->deleted))
+	    ((f->flags & F_DELETED) && !c->o->deleted) ||
+	    ((f->flags & F_PLACES) && !places.active))
 		return;
 	if (f->json != NULL) {
 		f->json(j, f->key, c);

@@ -12,6 +12,7 @@ enum jtype { J_STR, J_NUM, J_BOOL, J_ARRAY, J_OBJECT };
 #define F_QUARANTINE	0x4	/* in JSON for gc's quarantines only */
 #define F_DEFAULT	0x8	/* a column ls shows without -o */
 #define F_DELETED	0x10	/* in JSON for deleted objects only */
+#define F_PLACES	0x20	/* in JSON with -A and -N only */
 
 struct cellctx;		/* the object and what its cell may use */
 struct val;		/* a field's value, for JSON and plain cells */
@@ -47,6 +48,7 @@ struct opts {
 	int		 bytes, json, noheadings, raw, null, orphans, stale, pids,
 			 deleted;
 	int		 no_removeipc;	/* --ignore-removeipc */
+	int		 chosen;	/* -o LIST, not -o +LIST */
 };
 
 void	ls_print_table(const struct pipc_list *, const struct opts *,

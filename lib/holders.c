@@ -33,6 +33,7 @@ struct gone {
 	struct stat	 st;
 	int		 exact;		/* st is its file's: else only st_dev,
 					 * st_ino and the longest mapping */
+	uint32_t	 where;		/* its directory's, as pipc_scan_add's */
 	char		 file[NAME_MAX + 1];
 };
 
@@ -228,6 +229,7 @@ gone_pair(struct scan *s, dev_t dev, ino_t ino, const char *path, size_t len,
 		g = &s->gone[s->ngone++];
 		memset(g, 0, sizeof(*g));
 		g->type = (enum pipc_type)t;
+		g->where = l->stores[i].where;
 		memcpy(g->file, file, len);
 		g->st.st_dev = dev;
 		g->st.st_ino = ino;
@@ -255,6 +257,7 @@ gone_add(struct pipc_list *l, const struct scan *s)
 			return -1;
 		o->deleted = 1;
 		o->sizemapped = !s->gone[i].exact;
+		o->where = s->gone[i].where;
 	}
 	return 0;
 }
@@ -581,7 +584,7 @@ pipc_holders(struct pipc_list *l)
 	struct pipc_proc *pr;
 	struct dirent *de;
 	size_t before;
-	pid_t self = getpid();
+	pid_t ns, self = getpid();
 	char *end;
 	long pid;
 	int procfd, rv = -1;
@@ -626,6 +629,10 @@ pipc_holders(struct pipc_list *l)
 		l->procs = pr;
 		pr[l->nprocs].pid = (pid_t)pid;
 		read_comm(procfd, &pr[l->nprocs]);
+		pr[l->nprocs].nspid = 0;
+		if (l->nspid && pipc_nspid((pid_t)pid, &ns) == 0 &&
+		    ns != (pid_t)pid)
+			pr[l->nprocs].nspid = ns;
 		l->nprocs++;
 	}
 	/* A /proc that cannot be read to its end is no answer. */

@@ -97,6 +97,9 @@ enum pipc_held { PIPC_HELD_UNKNOWN, PIPC_HELD_NO, PIPC_HELD_YES };
 /* A process that maps or holds open at least one object. */
 struct pipc_proc {
 	pid_t		 pid;
+	pid_t		 nspid;		/* its PID in its own PID namespace, if
+					 * that is not ours (PIPC_SCAN_NSPID);
+					 * else 0 */
 	char		 comm[17];
 };
 
@@ -135,6 +138,8 @@ struct pipc_obj {
 	unsigned	 by;		/* pipc_classify: PIPC_BY_* */
 	uint32_t	*hold;		/* indices into pipc_list.procs */
 	uint32_t	 nhold;
+	uint32_t	 where;		/* its store or namespace: as given to
+					 * pipc_scan_add; 0 from pipc_scan */
 };
 
 struct pipc_list {
@@ -154,9 +159,11 @@ struct pipc_list {
 	struct pipc_listdir {
 		dev_t		 dev;
 		size_t		 dir;		/* as pipc_kind.dir */
-	}		 stores[PIPC_NTYPES];
+		uint32_t	 where;		/* as pipc_scan_add's */
+	}		*stores;
 	size_t		 nstores;
 	unsigned	 deleted_types;	/* kinds to find deleted objects of */
+	unsigned	 nspid:1;	/* PIPC_SCAN_NSPID was asked */
 };
 
 /* With PIPC_SCAN_HELD in the type mask, pipc_scan also asks the kernel
@@ -166,7 +173,14 @@ struct pipc_list {
  * whose name was removed while a process still maps or holds them (their
  * files on a directory's device that no name leads to), state deleted. */
 #define PIPC_SCAN_DELETED 0x200
+/* With PIPC_SCAN_NSPID, pipc_holders also reads each holder's PID in its
+ * own PID namespace (pipc_proc.nspid). */
+#define PIPC_SCAN_NSPID	0x400
 int		 pipc_scan(struct pipc_list *, const struct pipc_dirs *, unsigned);
+/* pipc_scan_add: more objects, of other directories (another store or IPC
+ * namespace), into a list pipc_scan began; each gets where. */
+int		 pipc_scan_add(struct pipc_list *, const struct pipc_dirs *,
+		    unsigned, uint32_t);
 void		 pipc_list_free(struct pipc_list *);
 void		 pipc_list_sort(struct pipc_list *);
 int		 pipc_holders(struct pipc_list *);

@@ -137,8 +137,10 @@ probe(int fd, int leased, const struct pipc_obj *o, uid_t euid)
 
 /* Read the directory at path, the one of the kinds whose dir is dir. */
 static int
-scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
+scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types,
+    uint32_t where)
 {
+	struct pipc_listdir *ld;
 	const struct pipc_kind *k;
 	struct pipc_obj *o;
 	struct dirent *de;
@@ -146,7 +148,7 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 	enum want want;
 	char origin[NAME_MAX + 1];
 	DIR *d;
-	int dfd, fd, leased, t, held = types & PIPC_SCAN_HELD;
+	int dfd, e, fd, leased, t, held = types & PIPC_SCAN_HELD;
 	uid_t euid = geteuid();
 
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
@@ -160,9 +162,13 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 		return -1;
 	}
 	/* Where its deleted objects will be: on its device. */
-	if ((types & PIPC_SCAN_DELETED) && fstat(dfd, &st) == 0) {
-		l->stores[l->nstores].dev = st.st_dev;
-		l->stores[l->nstores++].dir = dir;
+	if ((types & PIPC_SCAN_DELETED) && fstat(dfd, &st) == 0 &&
+	    (ld = reallocarray(l->stores, l->nstores + 1, sizeof(*ld))) !=
+	    NULL) {
+		l->stores = ld;
+		ld[l->nstores].dev = st.st_dev;
+		ld[l->nstores].dir = dir;
+		ld[l->nstores++].where = where;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
@@ -186,6 +192,7 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 				close(fd);
 			break;
 		}
+		o->where = where;
 		if (held)
 			o->kernel = probe(fd, leased, o, euid);
 		if (k->read != NULL)
@@ -200,12 +207,13 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 				break;
 		}
 	}
-	if (errno != 0 && l->scan_errno == 0) {
-		l->scan_errno = errno;
+	e = errno;
+	if (e != 0 && l->scan_errno == 0) {
+		l->scan_errno = e;
 		l->scan_path = path;
 	}
 	closedir(d);
-	return l->scan_errno ? -1 : 0;
+	return e != 0 ? -1 : 0;
 }
 
 /*
@@ -216,14 +224,23 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types)
 int
 pipc_scan(struct pipc_list *l, const struct pipc_dirs *d, unsigned typemask)
 {
+	memset(l, 0, sizeof(*l));
+	return pipc_scan_add(l, d, typemask, 0);
+}
+
+int
+pipc_scan_add(struct pipc_list *l, const struct pipc_dirs *d,
+    unsigned typemask, uint32_t where)
+{
 	const struct pipc_kind *k;
 	const char *path;
 	unsigned here;
 	int t, rv = 0;
 
-	memset(l, 0, sizeof(*l));
 	if (typemask & PIPC_SCAN_DELETED)
-		l->deleted_types = typemask & PIPC_ALL_TYPES;
+		l->deleted_types |= typemask & PIPC_ALL_TYPES;
+	if (typemask & PIPC_SCAN_NSPID)
+		l->nspid = 1;
 	for (t = 0; t < PIPC_NTYPES; t++) {
 		k = pipc_kind((enum pipc_type)t);
 		here = pipc_kinds_at(k->dir);
@@ -233,7 +250,7 @@ pipc_scan(struct pipc_list *l, const struct pipc_dirs *d, unsigned typemask)
 		path = pipc_dir_of(d, (enum pipc_type)t);
 		if (k->dir_ok != NULL && k->dir_ok(path) == 0)
 			l->mq_missing = 1;
-		else if (scan_dir(l, path, k->dir, typemask) == -1)
+		else if (scan_dir(l, path, k->dir, typemask, where) == -1)
 			rv = -1;
 	}
 	errno = l->scan_errno;
@@ -247,13 +264,15 @@ cmp_index(const void *a, const void *b, void *arg)
 	const struct pipc_obj *x = &v[*(const uint32_t *)a];
 	const struct pipc_obj *y = &v[*(const uint32_t *)b];
 
+	if (x->where != y->where)
+		return x->where < y->where ? -1 : 1;
 	if (x->type != y->type)
 		return (int)x->type - (int)y->type;
 	return strcmp(x->name, y->name);
 }
 
 /*
- * By kind, then name. The objects are large: sort their indices, then move
+ * By place (pipc_scan_add's where), kind, then name. The objects are large: sort their indices, then move
  * each object once, following the permutation's cycles, so no second copy
  * of the list is ever made (qsort would make one).
  */
@@ -298,5 +317,6 @@ pipc_list_free(struct pipc_list *l)
 	free(l->v);
 	free(l->procs);
 	free(l->holdv);
+	free(l->stores);
 	memset(l, 0, sizeof(*l));
 }

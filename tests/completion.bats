@@ -56,7 +56,7 @@ PATH="$(dirname "$PIPC"):$PATH" source "$TOP/completions/pipc.bash"
 	assert_output "TYPE,NAME"
 	run comp "$PIPC" ls --output +msg
 	assert_output "$(printf '+msgs\n+msgsize')"
-	run comp "$PIPC" ls --output=ST
+	run comp "$PIPC" ls --output=STA
 	assert_output "--output=STATE"
 	run comp "$PIPC" ls --output = WAI
 	assert_output "WAITERS"
