@@ -112,6 +112,15 @@ two_containers() {
 	assert_output "[{\"pid\":$pid,\"nspid\":$nspid,\"comm\":\"ls_hold\"}]"
 }
 
+@test "ls -A --deleted: a removed object a container still holds, in its store" {
+	two_containers
+	rm "/proc/$A/root/dev/shm/a-held"
+	run -0 pipc ls -A --deleted -r -n -o container,name,state,store -t shm
+	assert_line "docker:${IDA:0:12} /a-held deleted $(shm_dev "$A")"
+	run -0 pipc ls -A -r -n -o name -t shm
+	refute_line "/a-held"
+}
+
 @test "ls -N PID: the store and queues that process sees, and only those" {
 	two_containers
 	run -0 pipc ls -N "$B" -r -n -o container,name
