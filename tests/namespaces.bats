@@ -128,6 +128,11 @@ two_containers() {
 	docker:${IDB:0:12} /b-orphan
 	docker:${IDB:0:12} /b-q
 	EOF
+	# a /dev/shm that is a link, followed inside the container
+	ctr_start "system.slice/docker-$(hexid).scope" symlink \
+	    sh -c ': > /dev/shm/linked'
+	run -0 pipc ls -N "$CTR_PID" -r -n -o name,store
+	assert_output "/linked $(shm_dev "$CTR_PID" real-shm)"
 	# the host as a process of the host sees it
 	run -0 pipc ls -N $$ -r -n -o name
 	assert_output "/host-obj"
