@@ -40,6 +40,8 @@ int		 pipc_owner_set(int, const struct pipc_owner *);
 int		 pipc_owner_same(const struct pipc_owner *,
 		    const struct pipc_owner *);
 int		 pipc_lock_mapped(struct pipc_lock *, pid_t *);
+/* libpipc (mutex.c): what its entry points do first, once per process. */
+void		 pipc_api_init(void);
 
 /* Quarantines (quarantine.c): gc's names for what it collects. */
 #define PIPC_GC_PREFIX	".pipc-gc."
