@@ -29,7 +29,14 @@ MAN_SRC = $(sort $(wildcard man/*.scd))
 MAN = $(patsubst man/%.scd,build/man/%,$(MAN_SRC))
 MAN1 = $(filter %.1,$(MAN))
 MAN3 = $(filter %.3,$(MAN))
-UNITS = pipc-gc.service pipc-gc.timer pipc-metrics.service pipc-metrics.timer
+# Each other function a page's NAME names gets a link to it (FUNC.3 ->
+# PAGE.3), so that man FUNC finds it; mandoc finds .so pages fragile.
+MAN3_LINKS = $(shell awk '/^\# NAME/ { n = 1; t = ""; next } \
+	n && /^\#/ { n = 0; sub(/ - .*/, "", t); gsub(/,/, " ", t); \
+	p = FILENAME; sub(/.*\//, "", p); sub(/\.scd$$/, "", p); \
+	k = split(t, f, " "); for (i = 1; i <= k; i++) \
+	if (f[i] ".3" != p) print f[i] ".3:" p } n { t = t " " $$0 }' \
+	$(filter %.3.scd,$(MAN_SRC)))
 
 # libpipc: the ABI is LIBPIPC_1 (lib/libpipc.map), recorded in
 # lib/libpipc.abi; a change that breaks it takes a new SOMAJOR.
@@ -205,6 +212,8 @@ install: all
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/pipc $(DESTDIR)$(PKGCONFIGDIR)
 	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/)
+	for l in $(MAN3_LINKS); do \
+		ln -sf $${l#*:} $(DESTDIR)$(MANDIR)/man3/$${l%%:*}; done
 	install -m 644 lib/libpipc.h $(DESTDIR)$(INCLUDEDIR)/pipc/pipc.h
 	install -m 644 build/libpipc.a $(DESTDIR)$(LIBDIR)/libpipc.a
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
@@ -245,6 +254,7 @@ uninstall:
 		if [ "$$(readlink "$$f")" = pipc.fish ]; then rm -f "$$f"; fi; done
 	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 	for m in $(notdir $(MAN3)); do rm -f $(DESTDIR)$(MANDIR)/man3/$$m; done
+	for l in $(MAN3_LINKS); do rm -f $(DESTDIR)$(MANDIR)/man3/$${l%%:*}; done
 	rm -f $(DESTDIR)$(INCLUDEDIR)/pipc/pipc.h $(DESTDIR)$(LIBDIR)/libpipc.a \
 		$(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) \
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libpipc.so \
