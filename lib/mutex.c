@@ -21,7 +21,7 @@ struct pipc_mutex {
 	struct pipc_lock lk;
 	int		 flags;		/* PIPC_MUTEX_* */
 	unsigned	 held;		/* units this handle took, not given back */
-	pid_t		 pid;		/* whose owner record me is */
+	unsigned	 gen;		/* forks when me was made (0: not yet) */
 	struct pipc_owner me;
 };
 
@@ -30,6 +30,19 @@ struct pipc_mutex {
 
 static pthread_once_t ids_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Which process we are, counted rather than asked: getpid is a system call
+ * on every acquire and release otherwise, and a system call is the whole
+ * cost of an uncontended lock. A child starts a generation of its own.
+ */
+static volatile unsigned forks = 1;
+
+static void
+forked(void)
+{
+	forks++;
+}
+
 /* owner.c reads this boot's ids once, unlocked: read them before threads. */
 static void
 read_ids(void)
@@ -37,6 +50,7 @@ read_ids(void)
 	struct pipc_owner o;
 
 	pipc_owner_of(getpid(), &o);
+	pthread_atfork(NULL, NULL, forked);
 }
 
 void
@@ -131,13 +145,16 @@ fail:
 static int
 owner(struct pipc_mutex *m)
 {
-	pid_t pid = getpid();
+	unsigned gen = forks;
 
-	if (m->pid == pid)
+	if (m->gen == gen)
 		return 0;
-	if (pipc_owner_of(pid, &m->me) == -1)
+	if (pipc_owner_of(getpid(), &m->me) == -1)
 		return errno;
-	m->pid = pid;
+	/* What the parent held through the handle is not the child's. */
+	if (m->gen != 0)
+		m->held = 0;
+	m->gen = gen;
 	return 0;
 }
 
@@ -267,7 +284,7 @@ pipc_mutex_release(pipc_mutex *m)
 	int r, e = 0;
 
 	pthread_mutex_lock(&m->mu);
-	if (m->held == 0 || m->pid != getpid())
+	if (m->held == 0 || m->gen != forks)
 		e = EPERM;
 	else {
 		m->lk.deadline = NULL;
@@ -290,7 +307,7 @@ pipc_mutex_close(pipc_mutex *m)
 
 	if (m == NULL)
 		return 0;
-	while (m->held > 0 && m->pid == getpid()) {
+	while (m->held > 0 && m->gen == forks) {
 		int r = pipc_mutex_release(m);
 
 		if (r != 0 && e == 0)

@@ -308,6 +308,13 @@ api() {
 	assert_output yes
 }
 
+@test "libpipc: a child inherits the handle, not the lock; its own lock is its" {
+	run "$DEMO" fork /fk
+	assert_success
+	assert_line --index 0 --regexp '^child [0-9]+$'
+	assert_line --index 1 recovered
+}
+
 @test "libpipc: the library changes no signal's disposition" {
 	run "$DEMO" sigcheck /sig
 	assert_failure 1

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <pipc/pipc.h>
@@ -28,6 +29,7 @@ usage(void)
 	    "       lockdemo timed NAME MS\n"
 	    "       lockdemo ls|lsx\n"
 	    "       lockdemo sigcheck NAME\n"
+	    "       lockdemo fork NAME\n"
 	    "       lockdemo held shm|sem|mq NAME\n");
 	exit(2);
 }
@@ -204,6 +206,47 @@ main(int argc, char **argv)
 		/* Released twice: not ours any more. */
 		if ((r = pipc_mutex_release(shared)) != EPERM)
 			die("second release", r);
+		pipc_mutex_close(shared);
+		return 0;
+	}
+	if (strcmp(argv[1], "fork") == 0 && argc == 3) {
+		/* A child inherits the handle, not the lock. */
+		pid_t pid;
+		int status;
+
+		if ((r = pipc_mutex_open(&shared, argv[2], PIPC_MUTEX_CREATE,
+		    0600)) != 0)
+			die("open", r);
+		if ((r = pipc_mutex_acquire(shared)) != 0)
+			die("acquire", r);
+		if ((pid = fork()) == -1)
+			die("fork", errno);
+		if (pid == 0) {
+			if ((r = pipc_mutex_release(shared)) != EPERM)
+				die("child's release", r);
+			if ((r = pipc_mutex_tryacquire(shared)) != EBUSY)
+				die("child's try", r);
+			if ((r = pipc_mutex_close(shared)) != 0)
+				die("child's close", r);
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) == -1 || status != 0)
+			die("child", ECHILD);
+		if ((r = pipc_mutex_release(shared)) != 0)
+			die("release", r);
+		if ((pid = fork()) == -1)
+			die("fork", errno);
+		if (pid == 0) {
+			if ((r = pipc_mutex_acquire(shared)) != 0)
+				die("child's acquire", r);
+			printf("child %d\n", (int)getpid());
+			fflush(stdout);
+			_exit(0);	/* dies holding it */
+		}
+		if (waitpid(pid, &status, 0) == -1 || status != 0)
+			die("child", ECHILD);
+		r = pipc_mutex_acquire(shared);
+		printf("%s\n", r == EOWNERDEAD ? "recovered" : strerror(r));
 		pipc_mutex_close(shared);
 		return 0;
 	}
