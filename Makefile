@@ -48,10 +48,11 @@ VERSION = $(shell sed -n 's/^\#define PIPC_VERSION "\(.*\)"/\1/p' lib/pipc.h)
 
 all: pipc man libs
 
-# The command uses the whole of lib/, which the shared library keeps to
-# itself: it links the archive, and its internals stay no one's ABI.
-pipc: $(CMD_OBJ) build/libpipc.a
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) build/libpipc.a $(LIBS)
+# The command uses the whole of lib/, which the libraries keep to
+# themselves: it links an archive of every object, and lib/'s internals
+# stay no one's ABI.
+pipc: $(CMD_OBJ) build/libpipc-internal.a
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) build/libpipc-internal.a $(LIBS)
 
 build/%.o: %.c
 	@mkdir -p $(@D)
@@ -59,8 +60,18 @@ build/%.o: %.c
 
 libs: build/libpipc.a $(SHLIB)
 
-build/libpipc.a: $(LIB_OBJ)
+build/libpipc-internal.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+# The installed archive: lib/ as one object whose only global symbols are
+# the API's (lib/libpipc.map's), so that a program linking it statically
+# meets none of lib/'s internal names.
+build/libpipc.a: $(LIB_OBJ) lib/libpipc.map
+	sed -n 's/^[[:space:]]*\(pipc_[a-z_]*\);$$/\1/p' lib/libpipc.map \
+		> build/libpipc.syms
+	$(LD) -r -o build/libpipc.o $(LIB_OBJ)
+	objcopy --keep-global-symbols=build/libpipc.syms build/libpipc.o
+	rm -f $@ && ar rcs $@ build/libpipc.o
 
 build/pic/%.o: %.c
 	@mkdir -p $(@D)

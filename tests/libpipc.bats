@@ -106,6 +106,46 @@ api() {
 	    sed 's/$/@@LIBPIPC_1/')" | sort)"
 }
 
+@test "libpipc: libpipc.a links statically, its only globals the API's" {
+	run sh -c 'nm --defined-only -g "$1" | awk "NF == 3 { print \$3 }" |
+	    sort' sh "$ROOT/usr/lib/libpipc.a"
+	assert_success
+	assert_output "$(sed -n 's/^[[:space:]]*\(pipc_[a-z_]*\);$/\1/p' \
+	    "$TOP/lib/libpipc.map" | sort)"
+	# A program of its own pipc_lock_open and pipc_scan (internal names
+	# of lib/) links with it and still gets the library's lock.
+	prog="$BATS_TEST_TMPDIR/mine"
+	cat > "$prog.c" <<-'EOF'
+	#include <errno.h>
+	#include <stdio.h>
+	#include <pipc/pipc.h>
+	int pipc_lock_open(void);
+	int pipc_scan(void);
+	int pipc_lock_open(void) { return 7; }
+	int pipc_scan(void) { return 8; }
+	int
+	main(void)
+	{
+		pipc_mutex *m;
+		int r = pipc_mutex_open(&m, "/static", PIPC_MUTEX_CREATE, 0600);
+		if (r == 0)
+			r = pipc_mutex_acquire(m);
+		printf("%d %d %d\n", r, pipc_lock_open(), pipc_scan());
+		return pipc_mutex_close(m);
+	}
+	EOF
+	run sh -c 'cc -std=c11 -Wall -Werror -o "$1" "$1.c" \
+	    $(pkg-config --cflags libpipc) "$2" \
+	    $(pkg-config --static --libs libpipc | sed "s/-lpipc//")' \
+	    sh "$prog" "$ROOT/usr/lib/libpipc.a"
+	assert_success
+	run "$prog"
+	assert_success
+	assert_output "0 7 8"
+	run pipc ls -n -o NAME,VALUE sem:static
+	assert_output --regexp '^/static +1$'
+}
+
 @test "libpipc: the ABI is the one recorded in lib/libpipc.abi" {
 	command -v abidiff >/dev/null || skip "no abidiff (abigail-tools)"
 	run make -s -C "$TOP" abi-check
