@@ -37,6 +37,7 @@ MAN3_LINKS = $(shell awk '/^\# NAME/ { n = 1; t = ""; next } \
 	k = split(t, f, " "); for (i = 1; i <= k; i++) \
 	if (f[i] ".3" != p) print f[i] ".3:" p } n { t = t " " $$0 }' \
 	$(filter %.3.scd,$(MAN_SRC)))
+UNITS = pipc-gc.service pipc-gc.timer pipc-metrics.service pipc-metrics.timer
 
 # libpipc: the ABI is LIBPIPC_1 (lib/libpipc.map), recorded in
 # lib/libpipc.abi; a change that breaks it takes a new SOMAJOR.
@@ -270,7 +271,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) \
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libpipc.so \
 		$(DESTDIR)$(PKGCONFIGDIR)/libpipc.pc
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/pipc 2>/dev/null
+	rmdir $(DESTDIR)$(INCLUDEDIR)/pipc 2>/dev/null || :
 	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 clean:
