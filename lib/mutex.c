@@ -202,7 +202,8 @@ recover(struct pipc_mutex *m)
 	m->lk.deadline = NULL;
 	if ((r = owner(m)) != 0)
 		r = -r;
-	else if ((r = pipc_lock_recover(&m->lk, &m->me, 0, -1, &prev)) == -1)
+	else if ((r = pipc_lock_recover(&m->lk, &m->me, PIPC_LOCK_REAPED,
+	    -1, &prev)) == -1)
 		r = -errno;
 	else if (r == 1)
 		m->held++;

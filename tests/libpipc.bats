@@ -222,6 +222,32 @@ api() {
 	[ "$(value crash)" = 1 ]
 }
 
+@test "libpipc: a dead owner not yet reaped (a zombie) is waited for" {
+	# Its parent may be about to release the lock for it, as pipc lock
+	# -- CMD does for its command: not a crash, so no takeover.
+	go="$BATS_TEST_TMPDIR/go"
+	mkfifo "$go"
+	start_until locked sh -c '"$1" hold /z & read x < "$2"; wait' sh \
+	    "$DEMO" "$go"
+	parent=$BG_PID
+	holder=$(pgrep -P "$parent")
+	kill -9 "$holder"
+	for i in $(seq 1000); do
+		[ "$(sed 's/.*) //' "/proc/$holder/stat" | cut -c1)" != Z ] ||
+		    break
+		sleep 0.01
+	done
+	[ "$(sed 's/.*) //' "/proc/$holder/stat" | cut -c1)" = Z ]
+	run -3 "$DEMO" try /z
+	assert_output busy
+	# Reaped, it is dead: the next acquire takes the lock over.
+	echo > "$go"
+	wait "$parent"
+	run "$DEMO" try /z
+	assert_success
+	assert_output recovered
+}
+
 @test "libpipc: try and timed acquire are busy while the owner lives" {
 	start_until locked "$DEMO" hold /busy
 	run -3 "$DEMO" try /busy
