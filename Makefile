@@ -3,6 +3,9 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 # Beside the rest of PREFIX, where systemd looks for /usr and /usr/local;
 # a package may pass SYSTEMDUNITDIR=$(pkg-config --variable=systemdsystemunitdir systemd).
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -18,19 +21,85 @@ LIBS = $(BSD_LIBS) -lrt -lpthread -latomic
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
 CMD_SRC = $(sort $(wildcard cmd/*.c))
-OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC) $(CMD_SRC))
+LIB_OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC))
+CMD_OBJ = $(patsubst %.c,build/%.o,$(CMD_SRC))
+OBJ = $(LIB_OBJ) $(CMD_OBJ)
+PIC_OBJ = $(patsubst %.c,build/pic/%.o,$(LIB_SRC))
 MAN_SRC = $(sort $(wildcard man/*.scd))
 MAN = $(patsubst man/%.scd,build/man/%,$(MAN_SRC))
+MAN1 = $(filter %.1,$(MAN))
+MAN3 = $(filter %.3,$(MAN))
+# Each other function a page's NAME names gets a link to it (FUNC.3 ->
+# PAGE.3), so that man FUNC finds it; mandoc finds .so pages fragile.
+MAN3_LINKS = $(shell awk '/^\# NAME/ { n = 1; t = ""; next } \
+	n && /^\#/ { n = 0; sub(/ - .*/, "", t); gsub(/,/, " ", t); \
+	p = FILENAME; sub(/.*\//, "", p); sub(/\.scd$$/, "", p); \
+	k = split(t, f, " "); for (i = 1; i <= k; i++) \
+	if (f[i] ".3" != p) print f[i] ".3:" p } n { t = t " " $$0 }' \
+	$(filter %.3.scd,$(MAN_SRC)))
 UNITS = pipc-gc.service pipc-gc.timer pipc-metrics.service pipc-metrics.timer
 
-all: pipc man
+# libpipc: the ABI is LIBPIPC_1 (lib/libpipc.map), recorded in
+# lib/libpipc.abi; a change that breaks it takes a new SOMAJOR.
+SOMAJOR = 1
+SOVERSION = $(SOMAJOR).0.0
+SONAME = libpipc.so.$(SOMAJOR)
+SHLIB = build/libpipc.so.$(SOVERSION)
+VERSION = $(shell sed -n 's/^\#define PIPC_VERSION "\(.*\)"/\1/p' lib/pipc.h)
 
-pipc: $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+all: pipc man libs
+
+# The command uses the whole of lib/, which the libraries keep to
+# themselves: it links an archive of every object, and lib/'s internals
+# stay no one's ABI.
+pipc: $(CMD_OBJ) build/libpipc-internal.a
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) build/libpipc-internal.a $(LIBS)
 
 build/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+libs: build/libpipc.a $(SHLIB)
+
+build/libpipc-internal.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+# The installed archive: lib/ as one object whose only global symbols are
+# the API's (lib/libpipc.map's), so that a program linking it statically
+# meets none of lib/'s internal names.
+build/libpipc.a: $(LIB_OBJ) lib/libpipc.map
+	sed -n 's/^[[:space:]]*\(pipc_[a-z_]*\);$$/\1/p' lib/libpipc.map \
+		> build/libpipc.syms
+	$(LD) -r -o build/libpipc.o $(LIB_OBJ)
+	objcopy --keep-global-symbols=build/libpipc.syms build/libpipc.o
+	rm -f $@ && ar rcs $@ build/libpipc.o
+
+build/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+# Only what lib/libpipc.map lists is exported; -z defs: nothing left
+# unresolved for the program that links it to find.
+$(SHLIB): $(PIC_OBJ) lib/libpipc.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=lib/libpipc.map -Wl,-z,defs \
+		-o $@ $(PIC_OBJ) $(LIBS)
+	ln -sf $(notdir $@) build/$(SONAME)
+	ln -sf $(SONAME) build/libpipc.so
+
+# The ABI as built against the one recorded: any difference fails, a
+# symbol added too (abidiff calls a changed return type merely a "change",
+# not an incompatible one). A deliberate change is recorded by abi-dump.
+ABIDW_FLAGS = --no-corpus-path --no-show-locs --no-comp-dir-path \
+	--header-file lib/libpipc.h --drop-private-types \
+	--exported-interfaces-only
+abi-check: $(SHLIB)
+	@abidiff --hf2 lib/libpipc.h --drop-private-types lib/libpipc.abi \
+		$(SHLIB) || { echo "abi-check: $(SHLIB) differs from" \
+		"lib/libpipc.abi (abidiff exit $$?)"; exit 1; }
+
+abi-dump: $(SHLIB)
+	abidw $(ABIDW_FLAGS) --out-file lib/libpipc.abi $(SHLIB)
 
 man: $(MAN)
 
@@ -84,7 +153,11 @@ build/san/%.o: %.c
 	$(SAN_CC) $(WARNINGS) $(WERROR) -D_GNU_SOURCE -Ilib $(BSD_CFLAGS) \
 		$(SAN_FLAGS) -MMD -MP -c -o $@ $<
 
-check-sanitize: build/san/pipc
+# The sanitizer build of lib/, for the library's tests (tests/libpipc.bats).
+build/san/libpipc.a: $(patsubst %.c,build/san/%.o,$(LIB_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+check-sanitize: build/san/pipc build/san/libpipc.a
 	@rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG) build/check && chmod 1777 $(SAN_LOG)
 	@{ $(SAN_ENV) tests/run; echo $$? > build/check/san.rc; } | \
 		tee build/check/san.log
@@ -147,7 +220,23 @@ install: all
 	install -m 755 pipc $(DESTDIR)$(BINDIR)/pipc
 	cmds=$$(./pipc __complete commands) && for c in $$cmds; do \
 		ln -sf pipc $(DESTDIR)$(BINDIR)/pipc-$$c; done
-	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/pipc $(DESTDIR)$(PKGCONFIGDIR)
+	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/)
+	for l in $(MAN3_LINKS); do \
+		ln -sf $${l#*:} $(DESTDIR)$(MANDIR)/man3/$${l%%:*}; done
+	install -m 644 lib/libpipc.h $(DESTDIR)$(INCLUDEDIR)/pipc/pipc.h
+	install -m 644 build/libpipc.a $(DESTDIR)$(LIBDIR)/libpipc.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpipc.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@LIBS_PRIVATE@|$(LIBS)|' libpipc.pc.in \
+		> $(DESTDIR)$(PKGCONFIGDIR)/libpipc.pc.tmp && \
+		mv $(DESTDIR)$(PKGCONFIGDIR)/libpipc.pc.tmp \
+		$(DESTDIR)$(PKGCONFIGDIR)/libpipc.pc
 	install -m 644 completions/pipc.bash \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/pipc
 	install -m 644 completions/_pipc $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_pipc
@@ -175,13 +264,20 @@ uninstall:
 		if [ "$$(readlink "$$f")" = pipc ]; then rm -f "$$f"; fi; done
 	for f in $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/pipc-*.fish; do \
 		if [ "$$(readlink "$$f")" = pipc.fish ]; then rm -f "$$f"; fi; done
-	for m in $(notdir $(MAN)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(MAN3)); do rm -f $(DESTDIR)$(MANDIR)/man3/$$m; done
+	for l in $(MAN3_LINKS); do rm -f $(DESTDIR)$(MANDIR)/man3/$${l%%:*}; done
+	rm -f $(DESTDIR)$(INCLUDEDIR)/pipc/pipc.h $(DESTDIR)$(LIBDIR)/libpipc.a \
+		$(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libpipc.so \
+		$(DESTDIR)$(PKGCONFIGDIR)/libpipc.pc
+	rmdir $(DESTDIR)$(INCLUDEDIR)/pipc 2>/dev/null || :
 	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 clean:
 	rm -rf build pipc
 	@$(MAKE) --no-print-directory -C tests clean
 
-.PHONY: all man deps run check bench install uninstall clean check-sanitize \
-	fuzz fuzz-regress
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+.PHONY: all man libs deps run check bench install uninstall clean check-sanitize \
+	fuzz fuzz-regress abi-check abi-dump
+-include $(OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

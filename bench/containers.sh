@@ -35,12 +35,6 @@ trap cleanup EXIT
 cc -O2 -std=c11 -D_GNU_SOURCE $(pkg-config --cflags libbsd-overlay) \
     -o "$tmp/mkobjs" "$bench/mkobjs.c" $(pkg-config --libs libbsd-overlay)
 
-hf() {
-	name=$1 runs=$2
-	shift 2
-	hyperfine --style basic --warmup 2 --runs "$runs" \
-	    --export-json "$tmp/$name.json" "$@" >&2
-}
 
 # One container as a runtime makes it: new mount, IPC, PID and UTS
 # namespaces, a tmpfs /dev/shm and an mqueue of its own, its objects and
@@ -121,7 +115,7 @@ bench/run's private namespaces it makes $nctr containers as a runtime does
 made by \`bench/mkobjs.c\` and $nhold holder processes that each map $maps
 shm and $maps sem objects and hold $fds open: $nobj objects in $nstores
 stores (the host's empty one too) and $((nctr * nhold)) holders. hyperfine
-times the commands (2 warm-ups, 10 runs); then the containers are killed,
+times the commands (3 warm-ups, 10 runs); then the containers are killed,
 and the same $((nctr * (nshm + nsem))) objects and $((nctr * nhold)) holders
 are made in one store for \`pipc ls\`.
 
@@ -144,20 +138,9 @@ EOF
 	echo
 	echo "### Targets"
 	echo
-	if [ "$(awk -v a="$lsA" -v b="$ls1" 'BEGIN { print a <= 1.5 * b }')" = 1 ]; then
-		echo "- **met**: \`pipc ls -A\` within 1.5x of \`pipc ls\` over the" \
-		    "same objects in one store: $(ratios "pipc ls -A" "pipc ls" \
-		    "$tmp/both.json")."
-	else
-		echo "- **not met**: \`pipc ls -A\` within 1.5x of \`pipc ls\` over" \
-		    "the same objects in one store: $(ratios "pipc ls -A" \
-		    "pipc ls" "$tmp/both.json")."
-	fi
-	if [ "$rssA" -lt 65536 ]; then
-		echo "- **met**: peak memory of \`pipc ls -A\` under 64 MiB:" \
-		    "$((rssA / 1024)) MiB."
-	else
-		echo "- **not met**: peak memory of \`pipc ls -A\` under 64 MiB:" \
-		    "$((rssA / 1024)) MiB."
-	fi
+	target "$lsA" "<=" "$(awk -v b="$ls1" 'BEGIN { print 1.5 * b }')" \
+	    "\`pipc ls -A\` within 1.5x of \`pipc ls\` over the same objects" \
+	    "in one store: $(ratios "pipc ls -A" "pipc ls" "$tmp/both.json")."
+	target "$rssA" "<" 65536 "peak memory of \`pipc ls -A\` under 64 MiB:" \
+	    "$((rssA / 1024)) MiB."
 } > "$out"

@@ -26,6 +26,7 @@ old=${HELD_OLD:-482da7e}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . bench/stats.inc
+HF_OPTS=-N	# each command run without a shell
 machine=$(bench/machine)	# now, for the load average at the start
 pipc=$top/pipc
 shm=/dev/shm
@@ -94,14 +95,6 @@ grep '^sem' $tmp/miss | xargs -r truncate -s 32
 xargs -r chown 65534:65534 < $tmp/miss
 EOF
 
-# hf NAME RUNS [hyperfine args]...: hyperfine without a shell, output to
-# /dev/null, JSON kept in $tmp/NAME.json.
-hf() {
-	name=$1 r=$2
-	shift 2
-	hyperfine -N --style basic --warmup 3 --runs "$r" \
-	    --export-json "$tmp/$name.json" "$@" >&2
-}
 
 # per1k A B FILE COUNT: (A - B) in ms per 1,000 objects, by mean and min.
 per1k() {
@@ -111,17 +104,6 @@ per1k() {
 	    (a - b) * 1e6 / k, (am - bm) * 1e6 / k }'
 }
 
-# verdict A OP B TEXT: one line per target, met or not (awk compares).
-verdict() {
-	if awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-	    exit !(op == "<=" ? a <= b : a < b) }'; then
-		shift 3
-		echo "- **met**: $*"
-	else
-		shift 3
-		echo "- **not met**: $*"
-	fi
-}
 
 # states [WRAPPER...]: "N state, ..." as pipc ls run so sees the objects.
 states() {
@@ -378,17 +360,17 @@ EOF
 	echo "Judged on the mean; the fastest run and the CPU time are given too"
 	echo "because other jobs share this machine and make the means noisy."
 	echo
-	verdict "$(ratio "$(mean "nobody: pipc ls" "$u")" \
+	target "$(ratio "$(mean "nobody: pipc ls" "$u")" \
 	    "$(mean "root: pipc ls" "$u")")" "<=" 1.5 \
 	    "nobody's \`pipc ls\` within 1.5x of root's on the same objects:" \
 	    "$(ratios "nobody: pipc ls" "root: pipc ls" "$u")."
-	verdict "$(ratio "$(mean "pipc ls" "$rt")" \
+	target "$(ratio "$(mean "pipc ls" "$rt")" \
 	    "$(mean "pipc ls ($old)" "$rt")")" "<=" 1.10 \
 	    "root's \`pipc ls\` no more than 10% slower than before the change" \
 	    "($old, same run, same objects):" \
 	    "$(ratios "pipc ls" "pipc ls ($old)" "$rt")."
 	if [ -n "$recorded" ]; then
-		verdict "$(mean "pipc ls" "$rt")" "<=" \
+		target "$(mean "pipc ls" "$rt")" "<=" \
 		    "$(awk -v r="$recorded" 'BEGIN { print r * 1.1 / 1000 }')" \
 		    "against the recorded $recorded ms (another day, another" \
 		    "load): $(awk -v a="$(mean "pipc ls" "$rt")" \

@@ -32,13 +32,6 @@ setup() {
 	holders=$("$tmp/mkobjs" hold "$shm" $nprocs $maps $fds)
 }
 
-# hf NAME RUNS [-n LABEL CMD]...: hyperfine, output to /dev/null, JSON kept.
-hf() {
-	name=$1 runs=$2
-	shift 2
-	hyperfine --style basic --warmup 3 --runs "$runs" \
-	    --export-json "$tmp/$name.json" "$@" >&2
-}
 
 # verdict OK TEXT: one line per target, met or not.
 verdict() {

@@ -54,8 +54,8 @@ target_ids(pid_t pid, dev_t *dev, ino_t *ino)
 	if (stat(path, &st) == -1)
 		return -1;
 	*ino = st.st_ino;
-	snprintf(path, sizeof(path), "/proc/%d/root/dev/shm", (int)pid);
-	*dev = lstat(path, &st) == 0 ? st.st_dev : 0;
+	if (pipc_proc_shm_dev(pid, dev) == -1)
+		*dev = 0;
 	return 0;
 }
 

@@ -42,6 +42,11 @@ int		 pipc_owner_set(int, const struct pipc_owner *);
 int		 pipc_owner_same(const struct pipc_owner *,
 		    const struct pipc_owner *);
 int		 pipc_lock_mapped(struct pipc_lock *, pid_t *);
+/* pipc_lock_recover: not from an owner that is a zombie yet, whose parent
+ * may be about to release the lock for it (pipc lock -- CMD does). */
+#define PIPC_LOCK_REAPED	0x100
+/* libpipc (mutex.c): what its entry points do first, once per process. */
+void		 pipc_api_init(void);
 
 /* Quarantines (quarantine.c): gc's names for what it collects. */
 #define PIPC_GC_PREFIX	".pipc-gc."

@@ -241,6 +241,17 @@ age(int fd)
 	return time(NULL) - t;
 }
 
+/* Is the owner, dead by pipc_owner_check, still a zombie, not reaped? */
+static int
+zombie(const struct pipc_owner *o)
+{
+	unsigned long long start;
+	char state;
+
+	return pipc_proc_stat(o->pid, &start, NULL, &state, NULL) == 0 &&
+	    state == 'Z' && start == o->start;
+}
+
 /*
  * Take over a held lock whose recorded owner is dead, recording me as its
  * owner; the value stays 0 throughout. A lock with no record is taken
@@ -273,7 +284,8 @@ pipc_lock_recover(struct pipc_lock *lk, const struct pipc_owner *me,
 		rec = 0;
 	}
 	if (rec)
-		take = pipc_owner_check(prev) == PIPC_OWNER_DEAD;
+		take = pipc_owner_check(prev) == PIPC_OWNER_DEAD &&
+		    !((flags & PIPC_LOCK_REAPED) && zombie(prev));
 	else if (flags & PIPC_LOCK_FORCE)
 		take = 1;
 	else if (stale_after >= 0 && age(lk->fd) >= stale_after) {

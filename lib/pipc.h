@@ -390,6 +390,7 @@ void		 pipc_stores_free(struct pipc_stores *);
 int		 pipc_ipcns_enter(int, int *);
 int		 pipc_proc_cglabel(int, pid_t, struct pipc_cglabel *);
 int		 pipc_nspid(pid_t, pid_t *);
+int		 pipc_proc_shm_dev(pid_t, dev_t *);
 int		 pipc_nspid_parse(const char *, size_t, pid_t *);
 
 /*

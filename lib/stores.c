@@ -188,6 +188,34 @@ open_in_root(int procfd, pid_t pid)
 	return fd;
 }
 
+/*
+ * The device of the store process pid has at /dev/shm, its symlink
+ * followed inside its root: 0, or -1 with errno.
+ */
+int
+pipc_proc_shm_dev(pid_t pid, dev_t *dev)
+{
+	struct stat sb;
+	char path[48];
+	int fd, procfd, rv = -1;
+
+	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%d/root/dev/shm", (int)pid);
+	if (fstatat(procfd, path, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		;
+	else if (!S_ISLNK(sb.st_mode))
+		rv = 0;
+	else if ((fd = open_in_root(procfd, pid)) != -1) {
+		rv = fstat(fd, &sb);
+		close(fd);
+	}
+	if (rv == 0)
+		*dev = sb.st_dev;
+	close(procfd);
+	return rv;
+}
+
 /* Arrays of 8, 16, 32...: whether one of n entries is full. */
 static int
 grows(size_t n)

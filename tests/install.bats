@@ -45,7 +45,9 @@ text() {
 	man1="$BATS_TEST_TMPDIR/root/usr/share/man/man1"
 	n=0
 	for src in "$TOP"/man/*.scd; do
-		page="$man1/$(basename "$src" .scd)"
+		page=$(basename "$src" .scd)
+		# Each in its section's directory: man1, man3 (libpipc).
+		page="${man1%1}${page##*.}/$page"
 		[ -f "$page" ] || fail "$page is not installed"
 		run render "$page"
 		assert_success

@@ -112,6 +112,15 @@ two_containers() {
 	assert_output "[{\"pid\":$pid,\"nspid\":$nspid,\"comm\":\"ls_hold\"}]"
 }
 
+@test "ls -A --deleted: a removed object a container still holds, in its store" {
+	two_containers
+	rm "/proc/$A/root/dev/shm/a-held"
+	run -0 pipc ls -A --deleted -r -n -o container,name,state,store -t shm
+	assert_line "docker:${IDA:0:12} /a-held deleted $(shm_dev "$A")"
+	run -0 pipc ls -A -r -n -o name -t shm
+	refute_line "/a-held"
+}
+
 @test "ls -N PID: the store and queues that process sees, and only those" {
 	two_containers
 	run -0 pipc ls -N "$B" -r -n -o container,name
@@ -119,6 +128,11 @@ two_containers() {
 	docker:${IDB:0:12} /b-orphan
 	docker:${IDB:0:12} /b-q
 	EOF
+	# a /dev/shm that is a link, followed inside the container
+	ctr_start "system.slice/docker-$(hexid).scope" symlink \
+	    sh -c ': > /dev/shm/linked'
+	run -0 pipc ls -N "$CTR_PID" -r -n -o name,store
+	assert_output "/linked $(shm_dev "$CTR_PID" real-shm)"
 	# the host as a process of the host sees it
 	run -0 pipc ls -N $$ -r -n -o name
 	assert_output "/host-obj"
