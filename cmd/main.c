@@ -12,6 +12,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_atomics,
 	&cmd_create,
 	&cmd_gc,
+	&cmd_inspect,
 	&cmd_lock,
 	&cmd_ls,
 	&cmd_map,
