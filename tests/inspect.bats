@@ -121,7 +121,7 @@ sums() {
 	assert_line "    condition condition at 56: 0 waiters"
 	run boost mq-create q 4 8 0
 	assert_success
-	boost mq-recv q > "$BATS_TEST_TMPDIR/out" 3>&- &
+	"$HELP/boost_ipc" mq-recv q > "$BATS_TEST_TMPDIR/out" 3>&- &
 	BG_PID=$!
 	wait_until is q '.contents.facts.blocked_receivers == 1'
 	run pipc inspect q
@@ -148,7 +148,7 @@ sums() {
 
 @test "ls: a queue whose sender was killed inside its mutex is stale-lock while its receiver maps it" {
 	run boost mq-create q 10 20 0
-	boost mq-recv q > "$BATS_TEST_TMPDIR/out" 3>&- &
+	"$HELP/boost_ipc" mq-recv q > "$BATS_TEST_TMPDIR/out" 3>&- &
 	server=$!
 	wait_until is q '.contents.facts.blocked_receivers == 1'
 	start_line env HOLD=1 "$HELP/boost_ipc" mq-send q lost
@@ -174,13 +174,13 @@ sums() {
 
 @test "unlock --force shm: the dead sender's queue mutex released; the waiting receiver gets a new sender's message" {
 	run boost mq-create q 10 20 0
-	boost mq-recv q > "$BATS_TEST_TMPDIR/server" 3>&- &
+	"$HELP/boost_ipc" mq-recv q > "$BATS_TEST_TMPDIR/server" 3>&- &
 	server=$!
 	wait_until is q '.contents.facts.blocked_receivers == 1'
 	start_line env HOLD=1 "$HELP/boost_ipc" mq-send q lost
 	read -r word file off tid <<<"$LINE"
 	kill_wait "$BG_PID"
-	boost mq-send q again > "$BATS_TEST_TMPDIR/client" 3>&- &
+	"$HELP/boost_ipc" mq-send q again > "$BATS_TEST_TMPDIR/client" 3>&- &
 	client=$!
 	# The new sender waits on the lock word (2: taken, with waiters).
 	wait_until is q '.contents.mutexes[0].lock == 2'
