@@ -439,6 +439,7 @@ inspect_release(const char *arg, int force)
 	const char *label, *why, *name;
 	size_t k, done = 0, taken = 0;
 	long i;
+	pid_t ns;
 	int fd, r, rv = 1;
 
 	name = kind_operand(arg, PIPC_SHM, "unlock --force releases a dead "
@@ -487,6 +488,16 @@ inspect_release(const char *arg, int force)
 			warnx("%s: its %s mutex is held by thread %d, which is "
 			    "dead: not released (--force releases it)", label,
 			    m->role, (int)m->tid);
+			continue;
+		}
+		/* A thread that unmapped the object after it took the mutex
+		 * is no holder, yet may give it back later: where a thread of
+		 * that number lives in our own namespace, it may be the one. */
+		if (pipc_nspid(m->tid, &ns) == 0 && ns == m->tid) {
+			warnx("%s: its %s mutex is held by thread %d, not a "
+			    "holder's, but a thread %d lives in this PID "
+			    "namespace and may be it: not released", label,
+			    m->role, (int)m->tid, (int)m->tid);
 			continue;
 		}
 		/* Its holders were judged before this fd was opened: the
