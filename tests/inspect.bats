@@ -331,6 +331,15 @@ sums() {
 	run -1 pipc unlock --force shm:rm
 	run "$HELP/pmutex" /rm robust lock
 	assert_output "$(printf 'owner died\nlocked')"
+
+	# Given back without pthread_mutex_consistent: not recoverable.
+	start_line "$HELP/pmutex" /rm robust hold
+	kill_wait "$BG_PID"
+	run "$HELP/pmutex" /rm robust spoil
+	assert_output spoiled
+	run pipc inspect rm
+	assert_line "    mutex mutex at 0: free; lock word 0x0, owner 2147483646, kind 0x90, robust, not recoverable"
+	assert_line "  note: its robust mutex mutex is not recoverable: every lock fails (ENOTRECOVERABLE)"
 }
 
 @test "inspect: truncated, lengthened, random and zeroed files of the same sizes are never boost" {

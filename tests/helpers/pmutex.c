@@ -2,11 +2,13 @@
  * pmutex: a process-shared pthread mutex at the start of a shared memory
  * object, for the tests of pipc inspect and unlock --force.
  *
- * usage: pmutex NAME normal|robust hold|lock
+ * usage: pmutex NAME normal|robust hold|lock|spoil
  *   hold  create NAME (4096 bytes) with the mutex at 0 if it does not
  *         exist, take the mutex, print "locked TID", wait to be killed
  *   lock  take the mutex of an existing NAME, print "locked", give it back
  *         (a robust one made consistent first if its owner died)
+ *   spoil take a robust mutex whose owner died and give it back without
+ *         making it consistent: glibc marks it not recoverable
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +28,8 @@ main(int argc, char **argv)
 	int fd, made = 0, robust, rv;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: pmutex NAME normal|robust hold|lock\n");
+		fprintf(stderr, "usage: pmutex NAME normal|robust "
+		    "hold|lock|spoil\n");
 		return 2;
 	}
 	robust = strcmp(argv[2], "robust") == 0;
@@ -54,6 +57,11 @@ main(int argc, char **argv)
 		pthread_mutex_init(m, &a);
 	}
 	rv = pthread_mutex_lock(m);
+	if (rv == EOWNERDEAD && strcmp(argv[3], "spoil") == 0) {
+		pthread_mutex_unlock(m);
+		printf("spoiled\n");
+		return 0;
+	}
 	if (rv == EOWNERDEAD) {
 		pthread_mutex_consistent(m);
 		printf("owner died\n");
