@@ -164,6 +164,10 @@ sums() {
 	assert_output --regexp '^/q +1 +stale-lock$'
 	run pipc ls --stale -n -o NAME
 	assert_output "/q"
+	# Held by its receiver: no orphan.
+	run pipc ls --orphans -n -o NAME
+	assert_success
+	assert_output ""
 	run pipc inspect q
 	assert_success
 	assert_line "  state: stale-lock"
