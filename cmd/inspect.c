@@ -141,7 +141,7 @@ look(const struct pipc_list *l, struct pipc_obj *o, struct seen *s)
 	close(fd);
 	for (i = 0; s->read == 1 && i < s->c.nmutex; i++)
 		if (s->c.mutex[i].locked)
-			pipc_mutex_alive(l, o, &s->c.mutex[i], &s->why[i]);
+			pipc_pmutex_alive(l, o, &s->c.mutex[i], &s->why[i]);
 }
 
 /* What an operator should know first: the stuck mutex, the stuck lock. */
@@ -149,7 +149,7 @@ static size_t
 notes(const struct pipc_obj *o, const struct seen *s, char v[][256],
     size_t max)
 {
-	const struct pipc_mutex *m;
+	const struct pipc_pmutex *m;
 	size_t i, n = 0;
 
 	for (i = 0; i < s->c.nmutex && n < max; i++) {
@@ -199,7 +199,7 @@ print_cell(const char *heading, const char *cell, void *arg)
 }
 
 static void
-print_mutex(const struct pipc_mutex *m, const char *why)
+print_mutex(const struct pipc_pmutex *m, const char *why)
 {
 	printf("    mutex %s at %llu: ", m->role, (unsigned long long)m->off);
 	if (!m->locked)
@@ -258,7 +258,7 @@ print_text(const struct pipc_list *l, const struct pipc_obj *o,
 static void
 json_contents(struct json *j, const struct seen *s)
 {
-	const struct pipc_mutex *m;
+	const struct pipc_pmutex *m;
 	size_t i;
 
 	if (s->read != 1) {
@@ -434,7 +434,7 @@ inspect_release(const char *arg, int force)
 {
 	struct pipc_list l;
 	struct pipc_contents again;
-	struct pipc_mutex *m;
+	struct pipc_pmutex *m;
 	struct seen s;
 	const char *label, *why, *name;
 	size_t k, done = 0, taken = 0;
@@ -512,14 +512,14 @@ inspect_release(const char *arg, int force)
 		    &again) != 1 || strcmp(again.what, s.c.what) != 0 ||
 		    k >= again.nmutex || again.mutex[k].lock == 0 ||
 		    again.mutex[k].tid != m->tid ||
-		    pipc_mutex_alive(&l, &l.v[i], &again.mutex[k], &why) !=
+		    pipc_pmutex_alive(&l, &l.v[i], &again.mutex[k], &why) !=
 		    PIPC_OWNER_DEAD) {
 			warnx("%s: its %s mutex changed meanwhile: not "
 			    "released", label, m->role);
 			close(fd);
 			continue;
 		}
-		if ((r = pipc_mutex_release(fd, &again.mutex[k])) == -1)
+		if ((r = pipc_pmutex_release(fd, &again.mutex[k])) == -1)
 			warn("%s: %s mutex", label, m->role);
 		else {
 			printf("%s: released the %s mutex at %llu, held by "

@@ -102,18 +102,18 @@ fact(struct pipc_contents *c, const char *key, unsigned long long v)
 }
 
 /*
- * A process-shared mutex of the type wanted (PIPC_MUTEX_RECURSIVE or 0)
+ * A process-shared mutex of the type wanted (PIPC_PMUTEX_RECURSIVE or 0)
  * at off, as boost makes them: never robust, never PI or PP.
  */
 static int
 boost_mutex(const unsigned char *b, uint64_t off, int type, const char *role,
     struct pipc_contents *c)
 {
-	struct pipc_mutex *m = &c->mutex[c->nmutex];
+	struct pipc_pmutex *m = &c->mutex[c->nmutex];
 
 	if (c->nmutex == PIPC_CONTENTS_LOCKS ||
-	    pipc_mutex_decode(b + off, off, m) == -1 ||
-	    (m->kind & (PIPC_MUTEX_ROBUST | PIPC_MUTEX_PI | PIPC_MUTEX_PP)) ||
+	    pipc_pmutex_decode(b + off, off, m) == -1 ||
+	    (m->kind & (PIPC_PMUTEX_ROBUST | PIPC_PMUTEX_PI | PIPC_PMUTEX_PP)) ||
 	    (m->kind & 3) != type)
 		return -1;
 	m->role = role;
@@ -212,7 +212,7 @@ managed_segment(const unsigned char *b, size_t len, uint64_t size,
 	if (named > size / 16 || unique > size / 16)
 		return 0;
 	if (boost_mutex(b, MSM_ALLOC_MUTEX, 0, "allocator", c) == -1 ||
-	    boost_mutex(b, MSM_NAMED_MUTEX, PIPC_MUTEX_RECURSIVE,
+	    boost_mutex(b, MSM_NAMED_MUTEX, PIPC_PMUTEX_RECURSIVE,
 	    "named objects", c) == -1)
 		return 0;
 	evidence(c, "process-shared mutex at 16, process-shared recursive "

@@ -25,8 +25,8 @@
 #include "internal.h"
 
 /* __kind's bits that glibc sets: type, robust, PI, PP, pshared, elision. */
-#define KIND_BITS	(0x3 | PIPC_MUTEX_ROBUST | PIPC_MUTEX_PI | \
-	PIPC_MUTEX_PP | PIPC_MUTEX_PSHARED | 0x100 | 0x200)
+#define KIND_BITS	(0x3 | PIPC_PMUTEX_ROBUST | PIPC_PMUTEX_PI | \
+	PIPC_PMUTEX_PP | PIPC_PMUTEX_PSHARED | 0x100 | 0x200)
 /* A PP mutex keeps its priority ceiling in the lock word's high bits. */
 #define PP_CEILING_MASK	0xfff80000u
 
@@ -38,13 +38,13 @@ u32(const unsigned char *b)
 }
 
 /*
- * Decode the PIPC_MUTEX_SIZE bytes at b, found at off in a file. 0 if
+ * Decode the PIPC_PMUTEX_SIZE bytes at b, found at off in a file. 0 if
  * they are a process-shared mutex that glibc could have written; -1 if
  * not. The two words are read apart, so a mutex taken or given meanwhile
  * may show taken with no owner yet: tid 0, "not recorded".
  */
 int
-pipc_mutex_decode(const unsigned char *b, uint64_t off, struct pipc_mutex *m)
+pipc_pmutex_decode(const unsigned char *b, uint64_t off, struct pipc_pmutex *m)
 {
 	uint32_t list0 = u32(b + 24) | u32(b + 28);
 	uint32_t list1 = u32(b + 32) | u32(b + 36);
@@ -57,24 +57,24 @@ pipc_mutex_decode(const unsigned char *b, uint64_t off, struct pipc_mutex *m)
 	m->nusers = u32(b + 12);
 	m->kind = (int32_t)u32(b + 16);
 	m->alive = PIPC_OWNER_UNKNOWN;
-	if (!(m->kind & PIPC_MUTEX_PSHARED) || (m->kind & ~KIND_BITS))
+	if (!(m->kind & PIPC_PMUTEX_PSHARED) || (m->kind & ~KIND_BITS))
 		return -1;
-	if (m->kind & (PIPC_MUTEX_ROBUST | PIPC_MUTEX_PI)) {
-		m->robust = (m->kind & PIPC_MUTEX_ROBUST) != 0;
+	if (m->kind & (PIPC_PMUTEX_ROBUST | PIPC_PMUTEX_PI)) {
+		m->robust = (m->kind & PIPC_PMUTEX_ROBUST) != 0;
 		m->tid = (pid_t)(m->lock & PIPC_FUTEX_TID_MASK);
 		m->owner_died = (m->lock & PIPC_FUTEX_OWNER_DIED) != 0;
 		m->locked = m->tid != 0;
 		/* glibc 2.36 gives back a robust mutex its taker did not make
 		 * consistent with __owner still PTHREAD_MUTEX_INCONSISTENT
 		 * (seen in tests/inspect.bats); its source names the other. */
-		m->notrecoverable = m->owner == PIPC_MUTEX_NOTRECOVERABLE ||
-		    (m->owner == PIPC_MUTEX_INCONSISTENT && !m->locked);
+		m->notrecoverable = m->owner == PIPC_PMUTEX_NOTRECOVERABLE ||
+		    (m->owner == PIPC_PMUTEX_INCONSISTENT && !m->locked);
 		return 0;
 	}
 	/* The robust list is never touched but by a robust mutex. */
 	if (list0 != 0 || list1 != 0 || m->owner < 0)
 		return -1;
-	if (m->kind & PIPC_MUTEX_PP) {
+	if (m->kind & PIPC_PMUTEX_PP) {
 		m->locked = (m->lock & ~PP_CEILING_MASK) != 0;
 	} else {
 		if (m->lock > 2)
@@ -89,10 +89,10 @@ pipc_mutex_decode(const unsigned char *b, uint64_t off, struct pipc_mutex *m)
 static int
 mutex_at_start(const unsigned char *b, size_t len, struct pipc_contents *c)
 {
-	struct pipc_mutex *m = &c->mutex[0];
+	struct pipc_pmutex *m = &c->mutex[0];
 
 	memset(c, 0, sizeof(*c));
-	if (len < PIPC_MUTEX_SIZE || pipc_mutex_decode(b, 0, m) == -1)
+	if (len < PIPC_PMUTEX_SIZE || pipc_pmutex_decode(b, 0, m) == -1)
 		return 0;
 	m->role = "mutex";
 	c->nmutex = 1;
@@ -153,7 +153,7 @@ pipc_contents_read(int fd, uint64_t size, struct pipc_contents *c)
 
 /* How many of its mutexes are taken by a thread whose id is recorded. */
 int
-pipc_mutex_stuck(const struct pipc_contents *c)
+pipc_pmutex_stuck(const struct pipc_contents *c)
 {
 	size_t i;
 	int n = 0;
@@ -172,10 +172,10 @@ pipc_contents_peek(int fd, struct pipc_obj *o)
 {
 	struct pipc_contents c;
 
-	if (fd == -1 || o->st.st_size < PIPC_MUTEX_SIZE)
+	if (fd == -1 || o->st.st_size < PIPC_PMUTEX_SIZE)
 		return;
 	if (pipc_contents_read(fd, (uint64_t)o->st.st_size, &c) != 1 ||
-	    pipc_mutex_stuck(&c) == 0)
+	    pipc_pmutex_stuck(&c) == 0)
 		return;
 	if ((o->contents = malloc(sizeof(*o->contents))) != NULL)
 		*o->contents = c;
@@ -223,8 +223,8 @@ thread_of(pid_t pid, pid_t tid)
  * was read and none has it; why says why not, where it is unknown.
  */
 enum pipc_alive
-pipc_mutex_alive(const struct pipc_list *l, const struct pipc_obj *o,
-    struct pipc_mutex *m, const char **why)
+pipc_pmutex_alive(const struct pipc_list *l, const struct pipc_obj *o,
+    struct pipc_pmutex *m, const char **why)
 {
 	uint32_t i;
 	int r, unread = 0;
@@ -268,7 +268,7 @@ pipc_contents_state(const struct pipc_list *l, struct pipc_obj *o,
 		if (!o->contents->mutex[i].locked ||
 		    o->contents->mutex[i].tid <= 0)
 			continue;
-		switch (pipc_mutex_alive(l, o, &o->contents->mutex[i], &why)) {
+		switch (pipc_pmutex_alive(l, o, &o->contents->mutex[i], &why)) {
 		case PIPC_OWNER_DEAD: dead = 1; break;
 		case PIPC_OWNER_UNKNOWN: unknown = 1; break;
 		default: break;
@@ -290,13 +290,14 @@ pipc_contents_state(const struct pipc_list *l, struct pipc_obj *o,
  * id. Until then the lock word was never 0 (a waiter only swaps 1 or 2 for
  * 2 and sleeps), so nobody got in; it goes to 0 by compare-and-swap from
  * the 1 or 2 it holds, and whoever then takes it is the one holder.
- * Returns 1 a waiter was woken, 0 none was, or -1 with errno: ESTALE the mutex changed since it was seen
- * (nothing written), ENOTSUP a robust or PI mutex, EINVAL no such mutex.
+ * Returns 1 a waiter was woken, 0 none was, or -1 with errno: ESTALE the
+ * mutex changed since it was seen (nothing written), ENOTSUP a robust, PI
+ * or PP mutex, EINVAL no such mutex.
  */
 int
-pipc_mutex_release(int fd, const struct pipc_mutex *seen)
+pipc_pmutex_release(int fd, const struct pipc_pmutex *seen)
 {
-	struct pipc_mutex now;
+	struct pipc_pmutex now;
 	struct stat st;
 	unsigned char *map, *w;
 	uint32_t *lockw, *nusersw, old, n;
@@ -311,18 +312,18 @@ pipc_mutex_release(int fd, const struct pipc_mutex *seen)
 		errno = EINVAL;
 		return -1;
 	}
-	if (seen->kind & (PIPC_MUTEX_ROBUST | PIPC_MUTEX_PI | PIPC_MUTEX_PP)) {
+	if (seen->kind & (PIPC_PMUTEX_ROBUST | PIPC_PMUTEX_PI | PIPC_PMUTEX_PP)) {
 		errno = ENOTSUP;
 		return -1;
 	}
 	if (fstat(fd, &st) == -1)
 		return -1;
-	if ((uint64_t)st.st_size < seen->off + PIPC_MUTEX_SIZE) {
+	if ((uint64_t)st.st_size < seen->off + PIPC_PMUTEX_SIZE) {
 		errno = ESTALE;
 		return -1;
 	}
 	start = (off_t)(seen->off & ~(uint64_t)(page - 1));
-	len = (size_t)(seen->off - (uint64_t)start) + PIPC_MUTEX_SIZE;
+	len = (size_t)(seen->off - (uint64_t)start) + PIPC_PMUTEX_SIZE;
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, start);
 	if (map == MAP_FAILED)
 		return -1;
@@ -330,7 +331,7 @@ pipc_mutex_release(int fd, const struct pipc_mutex *seen)
 	lockw = (uint32_t *)(void *)w;
 	ownerw = (int32_t *)(void *)(w + 8);
 	nusersw = (uint32_t *)(void *)(w + 12);
-	if (pipc_mutex_decode(w, seen->off, &now) == -1 ||
+	if (pipc_pmutex_decode(w, seen->off, &now) == -1 ||
 	    now.kind != seen->kind || !now.locked || now.tid != seen->tid) {
 		errno = ESTALE;
 		goto out;

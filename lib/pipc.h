@@ -400,22 +400,23 @@ int		 pipc_removeipc_exposed(const struct pipc_removeipc *,
  * What a shared memory object holds (contents.c, boost.c): recognised from
  * its first bytes, read with pread and never mapped; each recogniser checks
  * a fingerprint before it trusts an offset, and keeps its evidence. Only
- * pipc_mutex_release writes, and only a dead owner's lock word.
+ * pipc_pmutex_release writes, and only a dead owner's lock word.
  */
 #define PIPC_CONTENTS_PEEK	256	/* bytes read: every layout's header */
 /* glibc's pthread_mutex_t on x86-64: the fields, and __kind's bits. */
-#define PIPC_MUTEX_SIZE		40
-#define PIPC_MUTEX_RECURSIVE	0x1
-#define PIPC_MUTEX_ROBUST	0x10
-#define PIPC_MUTEX_PI		0x20
-#define PIPC_MUTEX_PP		0x40
-#define PIPC_MUTEX_PSHARED	0x80
+#define PIPC_PMUTEX_SIZE	40
+#define PIPC_PMUTEX_RECURSIVE	0x1
+#define PIPC_PMUTEX_ROBUST	0x10
+#define PIPC_PMUTEX_PI		0x20
+#define PIPC_PMUTEX_PP		0x40
+#define PIPC_PMUTEX_PSHARED	0x80
 #define PIPC_FUTEX_WAITERS	0x80000000u
 #define PIPC_FUTEX_OWNER_DIED	0x40000000u
 #define PIPC_FUTEX_TID_MASK	0x3fffffffu
-#define PIPC_MUTEX_INCONSISTENT	0x7ffffffe	/* __owner values */
-#define PIPC_MUTEX_NOTRECOVERABLE 0x7fffffff
-struct pipc_mutex {
+/* __owner values of a robust mutex */
+#define PIPC_PMUTEX_INCONSISTENT 0x7ffffffe
+#define PIPC_PMUTEX_NOTRECOVERABLE 0x7fffffff
+struct pipc_pmutex {
 	const char	*role;		/* "queue", "allocator", ... */
 	uint64_t	 off;		/* of the pthread_mutex_t in the file */
 	uint32_t	 lock;		/* __lock, the futex word */
@@ -430,7 +431,7 @@ struct pipc_mutex {
 	/* The thread that holds it, in the PID namespace of the process
 	 * that took it; 0: none, or not recorded. */
 	pid_t		 tid;
-	enum pipc_alive	 alive;		/* of tid: set by pipc_mutex_alive */
+	enum pipc_alive	 alive;		/* of tid: set by pipc_pmutex_alive */
 	pid_t		 holder;	/* alive: the process it is in */
 };
 struct pipc_cond {
@@ -450,7 +451,7 @@ struct pipc_contents {
 	const char	*layout;	/* whose layout: "boost 1.74, x86-64" */
 	struct pipc_fact facts[PIPC_CONTENTS_FACTS];
 	size_t		 nfacts;
-	struct pipc_mutex mutex[PIPC_CONTENTS_LOCKS];
+	struct pipc_pmutex mutex[PIPC_CONTENTS_LOCKS];
 	size_t		 nmutex;
 	struct pipc_cond cond[PIPC_CONTENTS_LOCKS];
 	size_t		 ncond;
@@ -460,11 +461,11 @@ struct pipc_contents {
 int		 pipc_contents_recognise(const unsigned char *, size_t,
 		    uint64_t, struct pipc_contents *);
 int		 pipc_contents_read(int, uint64_t, struct pipc_contents *);
-int		 pipc_mutex_decode(const unsigned char *, uint64_t,
-		    struct pipc_mutex *);
-int		 pipc_mutex_stuck(const struct pipc_contents *);
-enum pipc_alive	 pipc_mutex_alive(const struct pipc_list *,
-		    const struct pipc_obj *, struct pipc_mutex *, const char **);
-int		 pipc_mutex_release(int, const struct pipc_mutex *);
+int		 pipc_pmutex_decode(const unsigned char *, uint64_t,
+		    struct pipc_pmutex *);
+int		 pipc_pmutex_stuck(const struct pipc_contents *);
+enum pipc_alive	 pipc_pmutex_alive(const struct pipc_list *,
+		    const struct pipc_obj *, struct pipc_pmutex *, const char **);
+int		 pipc_pmutex_release(int, const struct pipc_pmutex *);
 
 #endif

@@ -15,7 +15,7 @@ static void
 check(const unsigned char *b, size_t len, uint64_t size)
 {
 	struct pipc_contents c;
-	struct pipc_mutex m;
+	struct pipc_pmutex m;
 	size_t i, seen = len < size ? len : (size_t)size;
 
 	if (pipc_contents_recognise(b, len, size, &c) != 1) {
@@ -34,8 +34,8 @@ check(const unsigned char *b, size_t len, uint64_t size)
 			abort();
 	/* Every mutex lies inside what was read, and is one glibc makes. */
 	for (i = 0; i < c.nmutex; i++) {
-		if (c.mutex[i].off + PIPC_MUTEX_SIZE > seen ||
-		    !(c.mutex[i].kind & PIPC_MUTEX_PSHARED) ||
+		if (c.mutex[i].off + PIPC_PMUTEX_SIZE > seen ||
+		    !(c.mutex[i].kind & PIPC_PMUTEX_PSHARED) ||
 		    c.mutex[i].role == NULL)
 			abort();
 		if (c.mutex[i].tid != 0 && !c.mutex[i].locked)
@@ -51,11 +51,11 @@ check(const unsigned char *b, size_t len, uint64_t size)
 	if (strcmp(c.what, "boost::interprocess::named_condition") == 0 &&
 	    size != 104)
 		abort();
-	if (len >= PIPC_MUTEX_SIZE && pipc_mutex_decode(b, 0, &m) == 0) {
-		if (!(m.kind & PIPC_MUTEX_PSHARED))
+	if (len >= PIPC_PMUTEX_SIZE && pipc_pmutex_decode(b, 0, &m) == 0) {
+		if (!(m.kind & PIPC_PMUTEX_PSHARED))
 			abort();
-		if (!(m.kind & (PIPC_MUTEX_ROBUST | PIPC_MUTEX_PI |
-		    PIPC_MUTEX_PP)) && m.lock > 2)
+		if (!(m.kind & (PIPC_PMUTEX_ROBUST | PIPC_PMUTEX_PI |
+		    PIPC_PMUTEX_PP)) && m.lock > 2)
 			abort();
 	}
 }
@@ -63,12 +63,12 @@ check(const unsigned char *b, size_t len, uint64_t size)
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	struct pipc_mutex m;
+	struct pipc_pmutex m;
 	uint64_t fsize = 0;
 	int i;
 
-	if (size >= PIPC_MUTEX_SIZE && pipc_mutex_decode(data, 0, &m) == 0 &&
-	    (!(m.kind & PIPC_MUTEX_PSHARED) || (m.locked && m.robust &&
+	if (size >= PIPC_PMUTEX_SIZE && pipc_pmutex_decode(data, 0, &m) == 0 &&
+	    (!(m.kind & PIPC_PMUTEX_PSHARED) || (m.locked && m.robust &&
 	    m.tid == 0)))
 		abort();
 	if (size >= 9 && data[0] == 'S') {
