@@ -47,8 +47,9 @@ struct cmd {
 						 * operand (getopt's '+') */
 };
 
-extern const struct cmd cmd_atomics, cmd_create, cmd_df, cmd_gc, cmd_lock, cmd_ls,
-    cmd_map, cmd_metrics, cmd_recv, cmd_rm, cmd_send, cmd_unlock;
+extern const struct cmd cmd_atomics, cmd_create, cmd_df, cmd_gc, cmd_inspect,
+    cmd_lock, cmd_ls, cmd_map, cmd_metrics, cmd_recv, cmd_rm, cmd_send,
+    cmd_unlock;
 
 /* Options every subcommand that touches objects accepts, and -h. */
 enum { OPT_SHM_DIR = 0x100, OPT_MQUEUE_DIR, OPT_COMMON_LAST };
@@ -132,6 +133,9 @@ void	json_uint(struct json *, const char *, unsigned long long);
 void	json_str(struct json *, const char *, const char *);
 void	json_str_pre(struct json *, const char *, const char *, const char *);
 void	json_mem(struct json *, const char *, const char *, size_t);
+
+/* inspect.c: unlock --force shm:NAME, a mutex inside whose holder died */
+int	inspect_release(const char *, int);
 
 /* ls.c: what create shows of the object it made, as ls shows it */
 int	ls_show(enum pipc_type, const char *, int);

@@ -179,8 +179,11 @@ select_objects(const struct pipc_list *l, const struct opts *op,
 		for (a = 0; a < argc; a++)
 			if (pattern_match(argv[a], o, NULL))
 				show[i] = hit[a] = 1;
-		if ((op->orphans && o->state != PIPC_ORPHAN &&
+		/* A stale mutex inside shared memory may be held (by the
+		 * processes waiting on it): no orphan then. */
+		if ((op->orphans && ((o->state != PIPC_ORPHAN &&
 		    o->state != PIPC_STALE_LOCK) ||
+		    o->held == PIPC_HELD_YES)) ||
 		    (op->stale && o->state != PIPC_STALE_LOCK))
 			show[i] = 0;
 	}

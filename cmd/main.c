@@ -13,6 +13,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_create,
 	&cmd_df,
 	&cmd_gc,
+	&cmd_inspect,
 	&cmd_lock,
 	&cmd_ls,
 	&cmd_map,

@@ -12,7 +12,8 @@
 
 static const struct opt opts[] = {
 	{ 'f', "force", NULL, "release even a lock a live process owns, or\n"
-	    "one not held (and say what was done)", 0 },
+	    "one not held (and say what was done); with shm:NAME,\n"
+	    "a mutex inside whose holding thread is dead", 0 },
 	{ 'n', "nonblock", NULL, "fail at once (exit 3) if another process holds\n"
 	    "the semaphore's guard; default: wait for it", 0 },
 	{ 'w', "wait", "SECS", "wait at most SECS for it, then exit 3", 0 },
@@ -25,7 +26,7 @@ static int unlock_main(int, char **);
 
 const struct cmd cmd_unlock = {
 	"unlock", unlock_main, opts,
-	"NAME",
+	"NAME | -f shm:NAME",
 	OPND_OBJECT, 0
 };
 
@@ -111,7 +112,8 @@ unlock_main(int argc, char **argv)
 	struct pipc_lock lk;
 	struct lock_wait w;
 	struct timespec now;
-	const char *name;
+	const char *name, *rest;
+	unsigned mask = 0;
 	int ch, force = 0, value, rv = 1;
 
 	memset(&w, 0, sizeof(w));
@@ -135,6 +137,10 @@ unlock_main(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		usage(&cmd_unlock);
+	/* shm:NAME: a mutex inside shared memory, whose holder died. */
+	if (pipc_name_split(argv[0], &mask, &rest) &&
+	    mask == PIPC_TYPE_BIT(PIPC_SHM))
+		return inspect_release(argv[0], force);
 	if ((name = lock_name(argv[0])) == NULL)
 		usage(&cmd_unlock);
 	clock_gettime(CLOCK_MONOTONIC, &now);

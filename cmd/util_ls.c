@@ -760,3 +760,31 @@ ls_print_json(const struct pipc_list *l, const char *show)
 	json_end(&j);
 	json_end(&j);
 }
+
+/* inspect: every field of one object, as ls -J writes them. */
+void
+ls_object_json(struct json *j, const struct pipc_list *l,
+    const struct pipc_obj *o)
+{
+	char buf[4096];
+	struct cellctx ctx = { l, o, 0, 1, buf, sizeof(buf) };
+	size_t k;
+
+	for (k = 0; k < ls_nfields; k++)
+		field_json(j, &ls_fields[k], &ctx);
+}
+
+/* inspect: each column of its kind, heading and cell (sizes in bytes). */
+void
+ls_object_cells(const struct pipc_list *l, const struct pipc_obj *o,
+    void (*fn)(const char *, const char *, void *), void *arg)
+{
+	char buf[4096];
+	struct cellctx ctx = { l, o, 0, 1, buf, sizeof(buf) };
+	size_t k;
+
+	for (k = 0; k < ls_nfields; k++)
+		if (ls_fields[k].heading != NULL &&
+		    (ls_fields[k].kinds & PIPC_TYPE_BIT(o->type)))
+			fn(ls_fields[k].heading, cell(&ls_fields[k], &ctx), arg);
+}

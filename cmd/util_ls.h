@@ -54,5 +54,9 @@ struct opts {
 void	ls_print_table(const struct pipc_list *, const struct opts *,
 	    const char *);
 void	ls_print_json(const struct pipc_list *, const char *);
+void	ls_object_json(struct json *, const struct pipc_list *,
+	    const struct pipc_obj *);
+void	ls_object_cells(const struct pipc_list *, const struct pipc_obj *,
+	    void (*)(const char *, const char *, void *), void *);
 
 #endif

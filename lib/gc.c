@@ -242,6 +242,7 @@ recheck(struct pipc_list *l, struct pipc_gc *v, size_t n, char *held,
 		if (v[i].moved && !v[i].leased) {
 			rl.v[rl.n] = l->v[v[i].obj];
 			rl.v[rl.n].lock = NULL;		/* l's to free */
+			rl.v[rl.n].contents = NULL;
 			rl.v[rl.n].st = v[i].st;
 			rl.v[rl.n].foreign = 0;
 			rl.v[rl.n++].nhold = 0;

@@ -704,5 +704,8 @@ pipc_classify(struct pipc_list *l)
 		    o->held == PIPC_HELD_UNKNOWN ? PIPC_UNKNOWN : PIPC_ORPHAN;
 		if ((state = pipc_kind(o->type)->state) != NULL)
 			o->state = state(o, o->state);
+		/* A mutex inside, taken by a thread that may be dead. */
+		if (o->contents != NULL)
+			o->state = pipc_contents_state(l, o, o->state);
 	}
 }

@@ -30,6 +30,15 @@ const char	*pipc_maps_line(const char *, const char *, dev_t *, ino_t *);
 /* /proc hides processes we may not read (hidepid=): holders.c */
 int		 pipc_proc_hidden(void);
 
+/* contents.c, boost.c: what a shared memory object holds. */
+int		 pipc_boost_recognise(const unsigned char *, size_t, uint64_t,
+		    struct pipc_contents *);
+void		 pipc_contents_peek(int, struct pipc_obj *);
+enum pipc_state	 pipc_contents_state(const struct pipc_list *,
+		    struct pipc_obj *, enum pipc_state);
+/* A kind whose read only looks at a file the scan opens anyway. */
+#define PIPC_KIND_PEEK		0x4
+
 /* lease.c: the kernel's word on whether anyone holds a file. */
 int		 pipc_lease_take(int);
 int		 pipc_lease_broken(int);

@@ -133,6 +133,8 @@ struct pipc_obj {
 	long		 msgs, maxmsg, msgsize, qsize;		/* mq */
 	pid_t		 notify_pid;				/* mq */
 	struct pipc_owner *lock;	/* sem at 0: its recorded owner, checked */
+	struct pipc_contents *contents;	/* shm: what it holds, kept by the
+					 * scan when a mutex in it is locked */
 	enum pipc_held	 kernel;	/* the lease's answer (PIPC_SCAN_HELD) */
 	enum pipc_held	 held;		/* pipc_classify: does anyone hold it? */
 	unsigned	 by;		/* pipc_classify: PIPC_BY_* */
@@ -436,5 +438,77 @@ extern const size_t pipc_ncreators;
 const struct pipc_creator *pipc_creator_of(enum pipc_type, const char *);
 const char	*pipc_keep_name(enum pipc_keep);
 int		 pipc_creator_running(const struct pipc_creator *, pid_t *);
+
+/*
+ * What a shared memory object holds (contents.c, boost.c): recognised from
+ * its first bytes, read with pread and never mapped; each recogniser checks
+ * a fingerprint before it trusts an offset, and keeps its evidence. Only
+ * pipc_pmutex_release writes, and only a dead owner's lock word.
+ */
+#define PIPC_CONTENTS_PEEK	256	/* bytes read: every layout's header */
+/* glibc's pthread_mutex_t on x86-64: the fields, and __kind's bits. */
+#define PIPC_PMUTEX_SIZE	40
+#define PIPC_PMUTEX_RECURSIVE	0x1
+#define PIPC_PMUTEX_ROBUST	0x10
+#define PIPC_PMUTEX_PI		0x20
+#define PIPC_PMUTEX_PP		0x40
+#define PIPC_PMUTEX_PSHARED	0x80
+#define PIPC_FUTEX_WAITERS	0x80000000u
+#define PIPC_FUTEX_OWNER_DIED	0x40000000u
+#define PIPC_FUTEX_TID_MASK	0x3fffffffu
+/* __owner values of a robust mutex */
+#define PIPC_PMUTEX_INCONSISTENT 0x7ffffffe
+#define PIPC_PMUTEX_NOTRECOVERABLE 0x7fffffff
+struct pipc_pmutex {
+	const char	*role;		/* "queue", "allocator", ... */
+	uint64_t	 off;		/* of the pthread_mutex_t in the file */
+	uint32_t	 lock;		/* __lock, the futex word */
+	uint32_t	 count;		/* __count: a recursive one's depth */
+	int32_t		 owner;		/* __owner */
+	uint32_t	 nusers;	/* __nusers */
+	int32_t		 kind;		/* __kind */
+	unsigned	 locked:1;	/* held, by tid if not 0 */
+	unsigned	 robust:1;
+	unsigned	 owner_died:1;	/* robust: FUTEX_OWNER_DIED is set */
+	unsigned	 notrecoverable:1;	/* robust: unusable for ever */
+	/* The thread that holds it, in the PID namespace of the process
+	 * that took it; 0: none, or not recorded. */
+	pid_t		 tid;
+	enum pipc_alive	 alive;		/* of tid: set by pipc_pmutex_alive */
+	pid_t		 holder;	/* alive: the process it is in */
+};
+struct pipc_cond {
+	const char	*role;
+	uint64_t	 off;		/* of the pthread_cond_t in the file */
+	uint32_t	 waiters;	/* __wrefs / 8 */
+};
+struct pipc_fact {
+	const char	*key;		/* "max_msgs": JSON key and label */
+	unsigned long long value;
+};
+#define PIPC_CONTENTS_FACTS	6
+#define PIPC_CONTENTS_LOCKS	2
+#define PIPC_CONTENTS_EVIDENCE	8
+struct pipc_contents {
+	const char	*what;		/* "boost::interprocess::message_queue" */
+	const char	*layout;	/* whose layout: "boost 1.74, x86-64" */
+	struct pipc_fact facts[PIPC_CONTENTS_FACTS];
+	size_t		 nfacts;
+	struct pipc_pmutex mutex[PIPC_CONTENTS_LOCKS];
+	size_t		 nmutex;
+	struct pipc_cond cond[PIPC_CONTENTS_LOCKS];
+	size_t		 ncond;
+	char		 evidence[PIPC_CONTENTS_EVIDENCE][128];
+	size_t		 nevidence;
+};
+int		 pipc_contents_recognise(const unsigned char *, size_t,
+		    uint64_t, struct pipc_contents *);
+int		 pipc_contents_read(int, uint64_t, struct pipc_contents *);
+int		 pipc_pmutex_decode(const unsigned char *, uint64_t,
+		    struct pipc_pmutex *);
+int		 pipc_pmutex_stuck(const struct pipc_contents *);
+enum pipc_alive	 pipc_pmutex_alive(const struct pipc_list *,
+		    const struct pipc_obj *, struct pipc_pmutex *, const char **);
+int		 pipc_pmutex_release(int, const struct pipc_pmutex *);
 
 #endif

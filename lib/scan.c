@@ -178,8 +178,10 @@ scan_dir(struct pipc_list *l, const char *path, size_t dir, unsigned types,
 		    !(types & PIPC_TYPE_BIT(t)))
 			continue;
 		k = pipc_kind((enum pipc_type)t);
-		/* A kind with facts is read; the others opened only to ask. */
-		want = k->read != NULL ? WANT_FD : !held ? WANT_STAT :
+		/* A kind with facts is read; the others opened only to ask
+		 * (and a kind that peeks looks at what was opened so). */
+		want = k->read != NULL && !(k->flags & PIPC_KIND_PEEK) ?
+		    WANT_FD : !held ? WANT_STAT :
 		    euid == 0 ? WANT_FD : WANT_OWN;
 		if (stat_entry(dfd, de, want, euid, &st, &fd, &leased) == -1) {
 			if (errno == ENOENT)	/* removed since readdir */
@@ -308,8 +310,10 @@ pipc_list_free(struct pipc_list *l)
 	struct pipc_chunk *c, *next;
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		free(l->v[i].lock);
+		free(l->v[i].contents);
+	}
 	for (c = l->names; c != NULL; c = next) {
 		next = c->next;
 		free(c);

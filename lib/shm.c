@@ -15,6 +15,9 @@ const struct pipc_kind pipc_kind_shm = {
 	.prefix = "",
 	.dir = offsetof(struct pipc_dirs, shm),
 	.cmds = (const char *const []){ "map", NULL },
+	.flags = PIPC_KIND_PEEK,
+	/* A mutex taken inside it (contents.c): pipc_classify judges. */
+	.read = pipc_contents_peek,
 };
 
 /*
