@@ -785,6 +785,7 @@ ls_object_cells(const struct pipc_list *l, const struct pipc_obj *o,
 
 	for (k = 0; k < ls_nfields; k++)
 		if (ls_fields[k].heading != NULL &&
-		    (ls_fields[k].kinds & PIPC_TYPE_BIT(o->type)))
+		    (ls_fields[k].kinds & PIPC_TYPE_BIT(o->type)) &&
+		    (!(ls_fields[k].flags & F_PLACES) || places.active))
 			fn(ls_fields[k].heading, cell(&ls_fields[k], &ctx), arg);
 }
