@@ -88,6 +88,7 @@ int	finish_stdout(int);
 
 /* util_object.c: shared by create, rm, map, send and recv */
 const char	*check_name(const char *, enum pipc_type);
+const char	*object_operand(const char *, unsigned, unsigned *);
 int		 open_dir(enum pipc_type);
 uint64_t	 size_arg(const char *, const char *);
 mode_t		 mode_arg(const char *);

@@ -39,27 +39,6 @@ static const char *const alive_words[] = {
 	[PIPC_OWNER_UNKNOWN] = "unknown"
 };
 
-/* Kind and bare name of an operand; a bad one is a usage error. */
-static const char *
-operand(const char *arg, unsigned types, unsigned *mask)
-{
-	const char *rest, *name, *why;
-	unsigned m = 0;
-	int t;
-
-	*mask = types;
-	if (pipc_name_split(arg, &m, &rest)) {
-		if (!(types & m))
-			errx(2, "%s: its prefix contradicts -t", shown(arg));
-		*mask = m;
-	}
-	for (t = 0; t < PIPC_NTYPES; t++)
-		if ((*mask & PIPC_TYPE_BIT(t)) &&
-		    (name = pipc_name_check(rest, t, &why)) != NULL)
-			return name;
-	return check_name(rest, pipc_name_loosest(*mask));
-}
-
 /* The one object of the kinds in mask by that name, or -1 (said why). */
 static long
 find(const struct pipc_list *l, const char *name, unsigned mask)
@@ -388,7 +367,7 @@ inspect_main(int argc, char **argv)
 	if (types == 0)
 		types = PIPC_ALL_TYPES;
 	for (a = 0; a < argc; a++) {
-		name = operand(argv[a], types, &mask);
+		name = object_operand(argv[a], types, &mask);
 		if (strpbrk(name, "*?[") != NULL)
 			errx(2, "%s: inspect takes names, not patterns",
 			    shown(argv[a]));
@@ -401,7 +380,7 @@ inspect_main(int argc, char **argv)
 		json_array(&j, "objects", 1);
 	}
 	for (a = 0; a < argc; a++) {
-		name = operand(argv[a], types, &mask);
+		name = object_operand(argv[a], types, &mask);
 		if ((i = find(&l, name, mask)) == -1) {
 			rv = 1;
 			continue;

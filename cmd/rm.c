@@ -171,30 +171,6 @@ rm_pattern(struct rm *r, const char *pat, unsigned mask)
 	return hit ? rv : not_found(r, pat);
 }
 
-/* Kind and name of an operand; a bad one is a usage error before anything. */
-static const char *
-operand(const char *arg, unsigned types, unsigned *mask)
-{
-	const char *rest, *name, *why;
-	unsigned m = 0;
-	int t;
-
-	*mask = types;
-	if (pipc_name_split(arg, &m, &rest)) {
-		if (!(types & m))
-			errx(2, "%s: its prefix contradicts -t", shown(arg));
-		*mask = m;
-	}
-	/* A name good for one kind asked for will do ("sem.x" may be a
-	 * queue's, never shared memory's); else the rule of the kind with
-	 * the fewest. */
-	for (t = 0; t < PIPC_NTYPES; t++)
-		if ((*mask & PIPC_TYPE_BIT(t)) &&
-		    (name = pipc_name_check(rest, t, &why)) != NULL)
-			return name;
-	return check_name(rest, pipc_name_loosest(*mask));
-}
-
 static int
 rm_all(struct rm *r, unsigned types)
 {
@@ -251,7 +227,7 @@ rm_main(int argc, char **argv)
 	if (types == 0)
 		types = PIPC_ALL_TYPES;
 	for (a = 0; a < argc; a++) {
-		operand(argv[a], types, &mask);
+		object_operand(argv[a], types, &mask);
 		need |= mask;
 	}
 	if (all)
@@ -277,7 +253,7 @@ rm_main(int argc, char **argv)
 	if (all)
 		rv |= rm_all(&r, types);
 	for (a = 0; a < argc; a++) {
-		name = operand(argv[a], types, &mask);
+		name = object_operand(argv[a], types, &mask);
 		rv |= strpbrk(name, "*?[") != NULL ?
 		    rm_pattern(&r, name, mask) : rm_name(&r, name, mask);
 	}

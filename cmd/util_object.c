@@ -234,3 +234,30 @@ deadline(struct timespec wait)
 	}
 	return now;
 }
+
+/*
+ * rm, inspect: the kinds and bare name of an operand (a KIND: prefix
+ * narrows types to mask); a bad one is a usage error before anything.
+ */
+const char *
+object_operand(const char *arg, unsigned types, unsigned *mask)
+{
+	const char *rest, *name, *why;
+	unsigned m = 0;
+	int t;
+
+	*mask = types;
+	if (pipc_name_split(arg, &m, &rest)) {
+		if (!(types & m))
+			errx(2, "%s: its prefix contradicts -t", shown(arg));
+		*mask = m;
+	}
+	/* A name good for one kind asked for will do ("sem.x" may be a
+	 * queue's, never shared memory's); else the rule of the kind with
+	 * the fewest. */
+	for (t = 0; t < PIPC_NTYPES; t++)
+		if ((*mask & PIPC_TYPE_BIT(t)) &&
+		    (name = pipc_name_check(rest, t, &why)) != NULL)
+			return name;
+	return check_name(rest, pipc_name_loosest(*mask));
+}
