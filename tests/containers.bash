@@ -10,6 +10,24 @@
 
 CG_ROOT=/sys/fs/cgroup/unified
 
+# A test's setup and teardown: the IPC directories of helpers.bash, a
+# writable cgroup v2 hierarchy or a skip, HOSTDEV the device of /dev/shm;
+# then every container and cgroup made goes, and the directories.
+ctr_setup() {
+	ipc_setup
+	[ -d "$CG_ROOT" ] && [ -w "$CG_ROOT/cgroup.procs" ] ||
+	    skip "needs a writable cgroup v2 hierarchy at $CG_ROOT"
+	HOSTDEV=$(stat -c '%Hd:%Ld' /dev/shm)
+}
+
+ctr_teardown() {
+	ctr_cleanup
+	[ "${PIPC_IN_NS-}" = 1 ] || return 0
+	find "$MQ" -mindepth 1 -delete || true
+	umount -l /dev/shm
+	umount -l "$MQ"
+}
+
 # 64 hex digits, as a container id.
 hexid() {
 	od -An -tx1 -N32 /dev/urandom | tr -d ' \n'

@@ -7,19 +7,13 @@ bats_require_minimum_version 1.5.0
 # processes (tests/run), so whatever is listed was made by the test.
 
 setup() {
-	ipc_setup
-	[ -d "$CG_ROOT" ] && [ -w "$CG_ROOT/cgroup.procs" ] ||
-	    skip "needs a writable cgroup v2 hierarchy at $CG_ROOT"
+	ctr_setup
 	STORES="$HELP/stores"
-	HOSTDEV=$(stat -c '%Hd:%Ld' /dev/shm)
 	: > /dev/shm/host-obj
 }
 
 teardown() {
-	ctr_cleanup
-	[ "${PIPC_IN_NS-}" != 1 ] || { find "$MQ" -mindepth 1 -delete; true; }
-	[ "${PIPC_IN_NS-}" != 1 ] || umount -l /dev/shm
-	[ "${PIPC_IN_NS-}" != 1 ] || umount -l "$MQ"
+	ctr_teardown
 }
 
 # One pass: its lines in $output and $LIST.

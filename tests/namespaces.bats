@@ -7,17 +7,11 @@ bats_require_minimum_version 1.5.0
 # processes (tests/run): whatever is listed or collected was made here.
 
 setup() {
-	ipc_setup
-	[ -d "$CG_ROOT" ] && [ -w "$CG_ROOT/cgroup.procs" ] ||
-	    skip "needs a writable cgroup v2 hierarchy at $CG_ROOT"
-	HOSTDEV=$(stat -c '%Hd:%Ld' /dev/shm)
+	ctr_setup
 }
 
 teardown() {
-	ctr_cleanup
-	[ "${PIPC_IN_NS-}" != 1 ] || { find "$MQ" -mindepth 1 -delete; true; }
-	[ "${PIPC_IN_NS-}" != 1 ] || umount -l /dev/shm
-	[ "${PIPC_IN_NS-}" != 1 ] || umount -l "$MQ"
+	ctr_teardown
 }
 
 # A container's setup: hold shm NAME from a process that stays, once it
