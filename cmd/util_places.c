@@ -25,8 +25,8 @@ cmp_place(const void *a, const void *b)
 		return x->host ? -1 : 1;
 	if ((c = strcmp(x->label, y->label)) != 0)
 		return c;
-	if (x->ns != y->ns)
-		return x->ns ? 1 : -1;
+	if ((x->ns != NULL) != (y->ns != NULL))
+		return x->ns != NULL ? 1 : -1;
 	return strcmp(x->id, y->id);
 }
 
