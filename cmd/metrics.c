@@ -384,18 +384,12 @@ write_textfile(int dfd, const char *dir, const char *text, size_t len)
 {
 	char tmp[32];
 	const char *what = NULL;
-	sigset_t block, old;
+	sigset_t old;
 	size_t off;
 	ssize_t n;
 	int fd, i, e = 0;
 
-	sigfillset(&block);
-	sigdelset(&block, SIGSEGV);
-	sigdelset(&block, SIGBUS);
-	sigdelset(&block, SIGFPE);
-	sigdelset(&block, SIGILL);
-	sigdelset(&block, SIGABRT);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	pipc_hold_signals(&old);
 	for (i = 0, fd = -1; fd == -1 && i < 100; i++) {
 		snprintf(tmp, sizeof(tmp), "." PROM_FILE ".%08x",
 		    (unsigned)arc4random());

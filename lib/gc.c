@@ -459,6 +459,25 @@ collect_batch(struct pipc_list *l, const struct pipc_dirs *d,
 }
 
 /*
+ * Hold off every signal that would end us halfway, in this thread, until
+ * the caller puts old back (pthread_sigmask): all but those a fault
+ * raises, which cannot wait.
+ */
+void
+pipc_hold_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	sigfillset(&block);
+	sigdelset(&block, SIGSEGV);
+	sigdelset(&block, SIGBUS);
+	sigdelset(&block, SIGFPE);
+	sigdelset(&block, SIGILL);
+	sigdelset(&block, SIGABRT);
+	pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+/*
  * Collect the n candidates v[i].obj of l (scanned, holders found): each
  * gets its result. Signals that would end gc halfway are held off until
  * everything is removed or put back. Returns -1 with errno when holders
@@ -470,7 +489,7 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 {
 	struct timespec ts = { settle_ms / 1000, settle_ms % 1000 * 1000000L };
 	struct rlimit rl;
-	sigset_t block, old;
+	sigset_t old;
 	size_t i, batch = n;
 	int dfd[PIPC_NTYPES], dirfail[PIPC_NTYPES], rv = 0, saved = 0, t, first;
 
@@ -489,13 +508,7 @@ pipc_gc_collect(struct pipc_list *l, const struct pipc_dirs *d,
 		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		dirfail[t] = errno;
 	}
-	sigfillset(&block);
-	sigdelset(&block, SIGSEGV);
-	sigdelset(&block, SIGBUS);
-	sigdelset(&block, SIGFPE);
-	sigdelset(&block, SIGILL);
-	sigdelset(&block, SIGABRT);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pipc_hold_signals(&old);
 	for (i = 0; i < n; i += batch)
 		if (collect_batch(l, d, v + i, n - i < batch ? n - i : batch,
 		    flags, &ts, dfd, dirfail) == -1 && rv == 0) {

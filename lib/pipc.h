@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -271,6 +272,7 @@ struct pipc_gc {
 int		 pipc_gc_collect(struct pipc_list *, const struct pipc_dirs *,
 		    struct pipc_gc *, size_t, int, unsigned);
 const char	*pipc_gc_origin(const struct pipc_obj *);
+void		 pipc_hold_signals(sigset_t *);
 size_t		 pipc_gc_label(char *, size_t, const struct pipc_obj *, int);
 /* What `pipc ls -J` listed, for gc --since. */
 struct pipc_snap_obj {
