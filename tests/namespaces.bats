@@ -2,7 +2,7 @@ load helpers
 load containers
 bats_require_minimum_version 1.5.0
 
-# ls, gc, df and metrics with -A and -N, on containers made as runtimes
+# ls, gc and metrics with -A and -N (df's: df.bats), on containers made as runtimes
 # make them (containers.bash). /proc here shows only this test run's
 # processes (tests/run): whatever is listed or collected was made here.
 
@@ -146,8 +146,6 @@ two_containers() {
 		run -1 pipc "$cmd" -N 999999999
 		assert_output "pipc: -N 999999999: no such process"
 	done
-	run -2 pipc df extra
-	assert_line --index 0 "pipc: unexpected operand 'extra'"
 	assert_equal "$(ipc_snapshot)" "$before"
 	run -0 pipc ls -A -n -o name
 	assert_equal "${#lines[@]}" 6
@@ -192,21 +190,6 @@ two_containers() {
 	assert_line "pipc: queues of ipc:[$(stat -L -c %i /proc/self/ns/ipc)] (host): not collected: no mqueue mounted in it, and it cannot be entered: Operation not permitted"
 	run -0 pipc ls -N "$c" -r -n -o name
 	assert_output "/q-hidden"
-}
-
-@test "df: size, use and headroom of every store" {
-	two_containers
-	head -c 1048576 /dev/zero > "/proc/$A/root/dev/shm/a-big"
-	run -0 pipc df -A -r
-	assert_line --index 0 "CONTAINER STORE SIZE USED AVAIL USE% FILES IFREE PROCS PATH"
-	assert_line --regexp "^host $HOSTDEV [^ ]+ [^ ]+ [^ ]+ [0-9]+% [0-9]+ [0-9]+ [0-9]+ /dev/shm$"
-	assert_line --regexp "^docker:${IDA:0:12} $(shm_dev "$A") 4.0M 1.0M 3.0M 25% [0-9]+ [0-9]+ [0-9]+ /proc/[0-9]+/root/dev/shm$"
-	run -0 pipc df -N "$A" -J
-	run -0 jq -c '.stores[] | [.container, .size, .used, .avail, .processes]' <<< "$output"
-	assert_output "[\"docker:${IDA:0:12}\",4194304,1048576,3145728,3]"
-	# without -A: the one store, no container
-	run -0 pipc df -b -r -n
-	assert_output --regexp "^$HOSTDEV [0-9]+ [0-9]+ [0-9]+ [0-9]+% [0-9]+ [0-9]+ /dev/shm$"
 }
 
 @test "metrics -A: series per container and store, that promtool accepts" {
