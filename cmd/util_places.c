@@ -201,10 +201,11 @@ places_warn(unsigned types, const char *what)
 	}
 	if (s->nunread > 0 && places.target == 0) {
 		n++;
-		warnx("%zu processes could not be read (process %d: %s): "
-		    "stores and namespaces only they use are %s",
-		    s->nunread, (int)s->unread_pid, strerror(s->unread_err),
-		    what);
+		warnx("%zu %s could not be read (process %d: %s): "
+		    "stores and namespaces only %s are %s", s->nunread,
+		    s->nunread == 1 ? "process" : "processes",
+		    (int)s->unread_pid, strerror(s->unread_err),
+		    s->nunread == 1 ? "it uses" : "they use", what);
 	} else if (s->hidepid && places.target == 0) {
 		n++;
 		warnx("/proc hides other users' processes (hidepid): "
